@@ -1,0 +1,268 @@
+"""The operations of a CNN as plain functions, forward and backward, written twice.
+
+``*_naive`` versions loop node by node and read like the maths (notebooks 02 and 04).
+The unsuffixed versions compute the same numbers with whole-array numpy (no Python loop
+over the batch or over output positions) and are what the layers use. Tests check each pair
+agrees on random shapes.
+
+Shapes (NCHW, as in PyTorch): x ``(N, C, H, W)``; conv weight ``(C_out, C_in, KH, KW)``;
+bias ``(C_out,)``; output ``(N, C_out, OH, OW)`` with ``OH = output_size(H, KH, stride, padding)``.
+"Convolution" is cross-correlation, as in every framework: the kernel is not flipped.
+"""
+from collections import namedtuple
+
+import numpy as np
+
+from ._checks import check_ndim, pair
+from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size
+
+ConvGrads = namedtuple("ConvGrads", ["dx", "dweight", "dbias"])
+LinearGrads = namedtuple("LinearGrads", ["dx", "dweight", "dbias"])
+ConvForward = namedtuple("ConvForward", ["y", "cols"])
+
+
+# ---------------------------------------------------------------- checks
+def _conv_args(func, x, weight, bias, stride, padding):
+    """Validate a convolution's arguments; return ``(stride, padding, OH, OW)`` as ints."""
+    check_ndim(func, "x", x, 4, "(N, C, H, W)",
+               "Hint: for one grey image use x[None, None]; for one colour image (C, H, W) use x[None].")
+    check_ndim(func, "weight", weight, 4, "(C_out, C_in, KH, KW)",
+               "Hint: one 3x3 kernel on a grey image is w[None, None] of shape (1, 1, 3, 3).")
+    s = pair(func, "stride", stride, 1, STRIDE_HINT)[0]
+    p = pair(func, "padding", padding, 0, PADDING_HINT)[0]
+    N, C, H, W = x.shape
+    C_out, C_in, KH, KW = weight.shape
+    if C != C_in:
+        raise ValueError(f"{func}: x has {C} channels but weight expects C_in = {C_in} (weight shape "
+                         f"{weight.shape}). Hint: every kernel spans all input channels; use a weight of "
+                         f"shape ({C_out}, {C}, {KH}, {KW}).")
+    if bias is not None and np.shape(bias) != (C_out,):
+        raise ValueError(f"{func}: bias must have shape (C_out,) = ({C_out},), got {np.shape(bias)}. "
+                         f"Hint: one bias per kernel.")
+    for axis, n, k in (("height", H, KH), ("width", W, KW)):
+        if k > n + 2 * p:
+            raise ValueError(f"{func}: kernel {axis} {k} is larger than the padded input {axis} "
+                             f"{n} + 2*{p} = {n + 2 * p}. Hint: use a smaller kernel or more padding.")
+    return s, p, output_size(H, KH, s, p), output_size(W, KW, s, p)
+
+
+def _pad(x, p):
+    """Zero-pad the two spatial axes: (N, C, H, W) -> (N, C, H+2p, W+2p)."""
+    return np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p else x
+
+
+# ---------------------------------------------------------------- convolution, naive
+def conv2d_naive(x, weight, bias=None, stride=1, padding=0):
+    """Cross-correlation by loops, one output node at a time: x (N, C, H, W) -> (N, C_out, OH, OW).
+
+    Node ``y[n, o, i, j]`` is the sum of ``weight[o] * patch`` over the (C, KH, KW) patch of the
+    padded input whose top-left corner is ``(i * stride, j * stride)``, plus ``bias[o]``.
+    """
+    s, p, OH, OW = _conv_args("conv2d_naive", x, weight, bias, stride, padding)
+    N = x.shape[0]
+    C_out, _, KH, KW = weight.shape
+    xp = _pad(x, p)
+    y = np.zeros((N, C_out, OH, OW), dtype=np.result_type(x, weight))
+    for n in range(N):
+        for o in range(C_out):
+            for i in range(OH):
+                for j in range(OW):
+                    patch = xp[n, :, i * s:i * s + KH, j * s:j * s + KW]
+                    y[n, o, i, j] = np.sum(patch * weight[o]) + (bias[o] if bias is not None else 0)
+    return y
+
+
+def conv2d_backward_naive(dy, x, weight, stride=1, padding=0):
+    """Gradients of a convolution by loops: each node sends ``dy`` back to the patch it read.
+
+    dy (N, C_out, OH, OW), x (N, C, H, W), weight (C_out, C, KH, KW) ->
+    ``ConvGrads(dx (N, C, H, W), dweight (C_out, C, KH, KW), dbias (C_out,))``.
+    """
+    s, p, OH, OW = _conv_args("conv2d_backward_naive", x, weight, None, stride, padding)
+    N = x.shape[0]
+    C_out, _, KH, KW = weight.shape
+    xp = _pad(x, p)
+    dxp = np.zeros_like(xp, dtype=np.result_type(dy, x))
+    dweight = np.zeros_like(weight, dtype=np.result_type(dy, weight))
+    for n in range(N):
+        for o in range(C_out):
+            for i in range(OH):
+                for j in range(OW):
+                    rows, cols = slice(i * s, i * s + KH), slice(j * s, j * s + KW)
+                    dweight[o] += dy[n, o, i, j] * xp[n, :, rows, cols]
+                    dxp[n, :, rows, cols] += dy[n, o, i, j] * weight[o]
+    dx = dxp[:, :, p:p + x.shape[2], p:p + x.shape[3]]
+    return ConvGrads(dx, dweight, dy.sum(axis=(0, 2, 3)))
+
+
+# ---------------------------------------------------------------- convolution, vectorized
+def windows(x, KH, KW, stride=1, padding=0):
+    """Every (KH, KW) window of the padded input, as a view: (N, C, H, W) -> (N, C, OH, OW, KH, KW).
+
+    No copy: ``numpy.lib.stride_tricks.sliding_window_view`` reads the same memory.
+    """
+    view = np.lib.stride_tricks.sliding_window_view(_pad(x, padding), (KH, KW), axis=(2, 3))
+    return view[:, :, ::stride, ::stride]    # (N, C, H+2p-KH+1, ...) -> (N, C, OH, OW, KH, KW)
+
+
+def im2col(x, KH, KW, stride=1, padding=0):
+    """Windows laid out as rows of a matrix: (N, C, H, W) -> (N*OH*OW, C*KH*KW).
+
+    One row per output node, one column per weight, so a convolution is a single matrix product.
+    """
+    win = windows(x, KH, KW, stride, padding)
+    N, C, OH, OW = win.shape[:4]
+    # (N, C, OH, OW, KH, KW) -> (N, OH, OW, C, KH, KW) -> (N*OH*OW, C*KH*KW)
+    return win.transpose(0, 2, 3, 1, 4, 5).reshape(N * OH * OW, C * KH * KW)
+
+
+def col2im(dwin, x_shape, stride=1, padding=0):
+    """Add window gradients back into the input they were read from (the reverse of ``windows``).
+
+    dwin (N, C, OH, OW, KH, KW) -> dx (N, C, H, W). Overlapping windows add up. Loops only over
+    the KH*KW offsets inside a window, never over the batch or output positions.
+    """
+    N, C, H, W = x_shape
+    _, _, OH, OW, KH, KW = dwin.shape
+    dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=dwin.dtype)
+    for a in range(KH):
+        for b in range(KW):
+            dxp[:, :, a:a + stride * OH:stride, b:b + stride * OW:stride] += dwin[..., a, b]
+    return dxp[:, :, padding:padding + H, padding:padding + W]
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0):
+    """Cross-correlation as one matrix product: x (N, C, H, W) -> y (N, C_out, OH, OW).
+
+    Same numbers as :func:`conv2d_naive`, hundreds of times faster. Introduced in notebook 02.
+    """
+    return conv2d_with_cols(x, weight, bias, stride, padding).y
+
+
+def conv2d_with_cols(x, weight, bias=None, stride=1, padding=0):
+    """:func:`conv2d` that also returns the ``im2col`` matrix it built, for the backward pass.
+
+    Returns ``ConvForward(y (N, C_out, OH, OW), cols (N*OH*OW, C*KH*KW))``.
+    """
+    s, p, OH, OW = _conv_args("conv2d", x, weight, bias, stride, padding)
+    N = x.shape[0]
+    C_out, C, KH, KW = weight.shape
+    cols = im2col(x, KH, KW, s, p)                       # (N*OH*OW, C*KH*KW)
+    y = cols @ weight.reshape(C_out, C * KH * KW).T     # (N*OH*OW, C*KH*KW) @ (C*KH*KW, C_out)
+    if bias is not None:
+        y += bias
+    # (N*OH*OW, C_out) -> (N, OH, OW, C_out) -> (N, C_out, OH, OW)
+    return ConvForward(y.reshape(N, OH, OW, C_out).transpose(0, 3, 1, 2), cols)
+
+
+def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None):
+    """Vectorized gradients of :func:`conv2d`; same result as :func:`conv2d_backward_naive`.
+
+    dy (N, C_out, OH, OW) -> ``ConvGrads(dx (N, C, H, W), dweight (C_out, C, KH, KW), dbias (C_out,))``.
+    ``cols`` may pass ``im2col(x, ...)`` saved by the forward pass, to avoid building it again.
+    dweight correlates the input with dy; dx spreads dy back through the kernel (notebook 04).
+    """
+    s, p, OH, OW = _conv_args("conv2d_backward", x, weight, None, stride, padding)
+    N, C, H, W = x.shape
+    C_out, _, KH, KW = weight.shape
+    if dy.shape != (N, C_out, OH, OW):
+        raise ValueError(f"conv2d_backward: dy must have the output's shape {(N, C_out, OH, OW)}, got {dy.shape}.")
+    if cols is None:
+        cols = im2col(x, KH, KW, s, p)
+    # (N, C_out, OH, OW) -> (N, OH, OW, C_out) -> (N*OH*OW, C_out)
+    dy_rows = dy.transpose(0, 2, 3, 1).reshape(N * OH * OW, C_out)
+    dweight = (dy_rows.T @ cols).reshape(weight.shape)  # (C_out, N*OH*OW) @ (N*OH*OW, C*KH*KW)
+    dcols = dy_rows @ weight.reshape(C_out, -1)          # (N*OH*OW, C_out) @ (C_out, C*KH*KW)
+    # (N*OH*OW, C*KH*KW) -> (N, OH, OW, C, KH, KW) -> (N, C, OH, OW, KH, KW)
+    dwin = dcols.reshape(N, OH, OW, C, KH, KW).transpose(0, 3, 1, 2, 4, 5)
+    return ConvGrads(col2im(dwin, x.shape, s, p), dweight, dy_rows.sum(axis=0))
+
+
+# ---------------------------------------------------------------- max pooling
+def _pool_args(func, x, kernel_size, stride):
+    check_ndim(func, "x", x, 4, "(N, C, H, W)", "Hint: for one grey image use x[None, None].")
+    k = pair(func, "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")[0]
+    s = k if stride is None else pair(func, "stride", stride, 1, STRIDE_HINT)[0]
+    H, W = x.shape[2:]
+    if k > min(H, W):
+        raise ValueError(f"{func}: kernel_size {k} is larger than the input ({H} x {W}). "
+                         f"Hint: pool with a smaller window, or pool less often.")
+    return k, s, output_size(H, k, s), output_size(W, k, s)
+
+
+def max_pool2d_naive(x, kernel_size, stride=None):
+    """Max pooling by loops: each node is the largest value in its window. (N, C, H, W) -> (N, C, OH, OW).
+
+    ``stride`` defaults to ``kernel_size`` (windows side by side); a smaller stride overlaps them.
+    """
+    k, s, OH, OW = _pool_args("max_pool2d_naive", x, kernel_size, stride)
+    N, C = x.shape[:2]
+    y = np.zeros((N, C, OH, OW), dtype=x.dtype)
+    for n in range(N):
+        for c in range(C):
+            for i in range(OH):
+                for j in range(OW):
+                    y[n, c, i, j] = x[n, c, i * s:i * s + k, j * s:j * s + k].max()
+    return y
+
+
+def max_pool2d_backward_naive(dy, x, kernel_size, stride=None):
+    """Max pooling's gradient by loops: each node's dy goes to the (first) position of its maximum.
+
+    dy (N, C, OH, OW), x (N, C, H, W) -> dx (N, C, H, W).
+    """
+    k, s, OH, OW = _pool_args("max_pool2d_backward_naive", x, kernel_size, stride)
+    N, C = x.shape[:2]
+    dx = np.zeros_like(x, dtype=np.result_type(dy, x))
+    for n in range(N):
+        for c in range(C):
+            for i in range(OH):
+                for j in range(OW):
+                    window = x[n, c, i * s:i * s + k, j * s:j * s + k]
+                    a, b = np.unravel_index(np.argmax(window), window.shape)
+                    dx[n, c, i * s + a, j * s + b] += dy[n, c, i, j]
+    return dx
+
+
+def max_pool2d(x, kernel_size, stride=None):
+    """Vectorized max pooling: (N, C, H, W) -> (N, C, OH, OW). Same numbers as the naive loops."""
+    k, s, _, _ = _pool_args("max_pool2d", x, kernel_size, stride)
+    return windows(x, k, k, s).max(axis=(4, 5))
+
+
+def max_pool2d_backward(dy, x, kernel_size, stride=None):
+    """Vectorized max-pool gradient: dy (N, C, OH, OW) -> dx (N, C, H, W), routed to each window's argmax."""
+    k, s, OH, OW = _pool_args("max_pool2d_backward", x, kernel_size, stride)
+    N, C = x.shape[:2]
+    flat = windows(x, k, k, s).reshape(N, C, OH, OW, k * k)   # (.., k, k) -> (.., k*k): copies
+    winner = flat.argmax(axis=-1)                              # (N, C, OH, OW), first max wins ties
+    dwin = np.zeros(flat.shape, dtype=np.result_type(dy, x))
+    np.put_along_axis(dwin, winner[..., None], dy[..., None], axis=-1)
+    return col2im(dwin.reshape(N, C, OH, OW, k, k), x.shape, s)  # (.., k*k) -> (.., k, k)
+
+
+# ---------------------------------------------------------------- linear and relu
+def linear(x, weight, bias=None):
+    """Fully connected layer: x (N, in) @ weight.T (in, out) + bias (out,) -> (N, out)."""
+    check_ndim("linear", "x", x, 2, "(N, in_features)", "Hint: flatten feature maps first (cnn_lib.Flatten).")
+    if x.shape[1] != weight.shape[1]:
+        raise ValueError(f"linear: x has {x.shape[1]} features but weight {weight.shape} expects "
+                         f"in_features = {weight.shape[1]}. Hint: compute in_features from the shape "
+                         f"before Flatten (C * H * W).")
+    y = x @ weight.T
+    return y + bias if bias is not None else y
+
+
+def linear_backward(dy, x, weight):
+    """dy (N, out), x (N, in), weight (out, in) -> ``LinearGrads(dx (N, in), dweight (out, in), dbias (out,))``."""
+    return LinearGrads(dy @ weight, dy.T @ x, dy.sum(axis=0))
+
+
+def relu(x):
+    """max(x, 0), elementwise; any shape."""
+    return np.maximum(x, 0)
+
+
+def relu_backward(dy, x):
+    """Gradient passes where x > 0 and stops where x <= 0; any shape."""
+    return dy * (x > 0)

@@ -1,0 +1,63 @@
+"""Gradient checking: compare backward's gradients with slopes measured numerically, in float64.
+
+Central differences ``(f(w + h) - f(w - h)) / 2h`` have error ~h^2, so in float64 a correct
+backward agrees to about 1e-8 relative error; a bug shows as 1e-2 or worse. Notebook 04.
+"""
+import numpy as np
+
+
+def rel_error(a, b):
+    """``||a - b|| / (||a|| + ||b||)`` over whole arrays: 0 when equal, about 1 when unrelated.
+
+    Taken over the whole array (not entry by entry), so a gradient that is exactly 0 where the
+    numerical one is 1e-11 of rounding noise does not count as a 100% error.
+    """
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"rel_error: shapes differ, {a.shape} vs {b.shape}. Hint: compare like with like.")
+    scale = np.linalg.norm(a) + np.linalg.norm(b)
+    return float(np.linalg.norm(a - b) / scale) if scale > 0 else 0.0
+
+
+def numerical_gradient(f, x, h=1e-5):
+    """d f / d x by central differences, one entry at a time. ``f()`` -> float; ``x`` float64, nudged in place.
+
+    Returns an array of ``x.shape``. ``x`` is restored exactly after each nudge.
+    """
+    if x.dtype != np.float64:
+        raise TypeError(f"numerical_gradient: x must be float64, got {x.dtype}. "
+                        f"Hint: in float32 the differences drown in rounding; use x.astype(np.float64).")
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        f_plus = f()
+        x[i] = old - h
+        f_minus = f()
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def check_layer(layer, x, seed=0):
+    """Relative errors of a layer's backward against numerical gradients, for its input and each parameter.
+
+    ``x`` is any input the layer accepts; the layer's parameters are converted to float64.
+    The scalar checked is ``sum(forward(x) * r)`` for a fixed random ``r``, so ``dy = r``.
+    Returns ``{"x": err, "weight": err, ...}``.
+    """
+    x = np.array(x, dtype=np.float64)
+    for name in layer.params:
+        layer.params[name] = layer.params[name].astype(np.float64)
+    r = np.random.default_rng(seed).standard_normal(layer.forward(x).shape)
+
+    def f():
+        return float(np.sum(layer.forward(x) * r))
+
+    dx = layer.backward(r.copy())
+    errors = {"x": rel_error(dx, numerical_gradient(f, x))}
+    for name, p in layer.params.items():
+        layer.forward(x)
+        layer.backward(r.copy())
+        errors[name] = rel_error(layer.grads[name], numerical_gradient(f, p))
+    return errors
