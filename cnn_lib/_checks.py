@@ -25,16 +25,6 @@ def check_int(func, name, value, minimum, hint=""):
     return int(value)
 
 
-def pair(func, name, value, minimum, hint=""):
-    """Return ``(v, v)`` for an int, or a checked pair for a 2-tuple: ``(height, width)`` sizes."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError(f"{func}: {name} must be an int or a pair (height, width), got {value!r}.")
-        return tuple(check_int(func, name, v, minimum, hint) for v in value)
-    v = check_int(func, name, value, minimum, hint)
-    return v, v
-
-
 def check_ndim(func, name, array, ndim, layout, hint=""):
     """Raise if ``array`` is not an array with ``ndim`` axes (``layout`` names them, e.g. '(N, C, H, W)')."""
     shape = getattr(array, "shape", None)

@@ -13,7 +13,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._checks import check_ndim, pair
+from ._checks import check_int, check_ndim
 from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size
 
 ConvGrads = namedtuple("ConvGrads", ["dx", "dweight", "dbias"])
@@ -28,8 +28,8 @@ def _conv_args(func, x, weight, bias, stride, padding):
                "Hint: for one grey image use x[None, None]; for one colour image (C, H, W) use x[None].")
     check_ndim(func, "weight", weight, 4, "(C_out, C_in, KH, KW)",
                "Hint: one 3x3 kernel on a grey image is w[None, None] of shape (1, 1, 3, 3).")
-    s = pair(func, "stride", stride, 1, STRIDE_HINT)[0]
-    p = pair(func, "padding", padding, 0, PADDING_HINT)[0]
+    s = check_int(func, "stride", stride, 1, STRIDE_HINT)
+    p = check_int(func, "padding", padding, 0, PADDING_HINT)
     N, C, H, W = x.shape
     C_out, C_in, KH, KW = weight.shape
     if C != C_in:
@@ -181,8 +181,8 @@ def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None):
 # ---------------------------------------------------------------- max pooling
 def _pool_args(func, x, kernel_size, stride):
     check_ndim(func, "x", x, 4, "(N, C, H, W)", "Hint: for one grey image use x[None, None].")
-    k = pair(func, "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")[0]
-    s = k if stride is None else pair(func, "stride", stride, 1, STRIDE_HINT)[0]
+    k = check_int(func, "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")
+    s = k if stride is None else check_int(func, "stride", stride, 1, STRIDE_HINT)
     H, W = x.shape[2:]
     if k > min(H, W):
         raise ValueError(f"{func}: kernel_size {k} is larger than the input ({H} x {W}). "

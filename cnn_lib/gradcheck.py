@@ -42,13 +42,17 @@ def numerical_gradient(f, x, h=1e-5):
 def check_layer(layer, x, seed=0):
     """Relative errors of a layer's backward against numerical gradients, for its input and each parameter.
 
-    ``x`` is any input the layer accepts; the layer's parameters are converted to float64.
+    ``x`` is any input the layer accepts; the layer's parameters (for a ``Sequential``, those of
+    every layer inside, named like ``"0.weight"``) are converted to float64 first.
     The scalar checked is ``sum(forward(x) * r)`` for a fixed random ``r``, so ``dy = r``.
     Returns ``{"x": err, "weight": err, ...}``.
     """
     x = np.array(x, dtype=np.float64)
-    for name in layer.params:
-        layer.params[name] = layer.params[name].astype(np.float64)
+    inner = getattr(layer, "layers", None)
+    slots = ([(sub, name, f"{i}.{name}") for i, sub in enumerate(inner) for name in sub.params]
+             if inner is not None else [(layer, name, name) for name in layer.params])
+    for owner, name, _ in slots:
+        owner.params[name] = owner.params[name].astype(np.float64)
     r = np.random.default_rng(seed).standard_normal(layer.forward(x).shape)
 
     def f():
@@ -56,8 +60,8 @@ def check_layer(layer, x, seed=0):
 
     dx = layer.backward(r.copy())
     errors = {"x": rel_error(dx, numerical_gradient(f, x))}
-    for name, p in layer.params.items():
+    for owner, name, label in slots:
         layer.forward(x)
         layer.backward(r.copy())
-        errors[name] = rel_error(layer.grads[name], numerical_gradient(f, p))
+        errors[label] = rel_error(owner.grads[name], numerical_gradient(f, owner.params[name]))
     return errors

@@ -153,7 +153,7 @@ class Sequential(Layer):
     def __init__(self, *layers):
         super().__init__()
         for i, layer in enumerate(layers):
-            if not (hasattr(layer, "forward") and hasattr(layer, "backward")):
+            if isinstance(layer, type) or not (hasattr(layer, "forward") and hasattr(layer, "backward")):
                 raise TypeError(f"Sequential: argument {i} must be a layer (with forward and backward), "
                                 f"got {layer!r}. Hint: write Conv2d(1, 8, 3), with the parentheses.")
         self.layers = list(layers)

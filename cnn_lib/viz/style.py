@@ -1,5 +1,8 @@
-"""Shared look for every figure: colour maps, and one helper to draw an array with its scale."""
+"""Shared look for every figure: colour maps, figures for widgets, and a helper to draw an array."""
+import io
+
 import numpy as np
+from matplotlib.figure import Figure
 
 IMAGE = "gray"          # photos and digits
 SEQUENTIAL = "viridis"  # magnitudes (feature maps after ReLU, probabilities)
@@ -33,3 +36,15 @@ def show_array(ax, values, title="", cmap=None, signed=None, numbers=False, fmt=
             ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=9,
                     color="black", bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7))
     return image
+
+
+def new_figure(figsize=(8, 3), dpi=80):
+    """A Figure outside pyplot (nothing is queued for display): what widgets draw into and reuse."""
+    return Figure(figsize=figsize, dpi=dpi, layout="constrained")
+
+
+def figure_png(fig):
+    """Render ``fig`` to PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -1,10 +1,10 @@
 """The pattern every explorer follows (see the package docstring and ../shared/TOOLING.md)."""
 import base64
-import io
 import time
 
 import ipywidgets as widgets
-from matplotlib.figure import Figure
+
+from ..viz import figure_png, new_figure
 
 
 class Explorer:
@@ -20,7 +20,7 @@ class Explorer:
     image_width = 640             # pixels on screen
 
     def __init__(self, figsize=(8, 3), dpi=80):
-        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.fig = new_figure(figsize, dpi)
         self.image = widgets.Image(format="png", width=self.image_width)
         self.status = widgets.HTML()
         self.last_update_seconds = None
@@ -49,9 +49,7 @@ class Explorer:
 
     def png(self):
         """The figure as PNG bytes."""
-        buffer = io.BytesIO()
-        self.fig.savefig(buffer, format="png")
-        return buffer.getvalue()
+        return figure_png(self.fig)
 
     def render(self):
         self.image.value = self.png()

@@ -27,3 +27,9 @@ class HelloExplorer(Explorer):
         self.artist.set_data(board)
         self.artist.set_extent((-0.5, n - 0.5, n - 0.5, -0.5))
         return f"The picture has {n} x {n} squares. Move the slider: it should change at once."
+
+
+def demo_moves():
+    """Control moves for benchmarks/bench_widgets.py: ``[(label, explorer, control, values)]``."""
+    hello = HelloExplorer()
+    return [("00 widget check: squares", hello, hello.slider, [3, 8, 12, 1, 6] * 4)]
