@@ -57,9 +57,14 @@ def setup():
     STAMP.write_text(fingerprint())
 
 
+def lab_command(jupyter):
+    """JupyterLab on 127.0.0.1 only (token kept), showing the whole course folder, opening notebook 00."""
+    return [jupyter, "lab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={ROOT}",
+            "--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb"]
+
+
 def main(argv):
-    commands = {"lab": [BIN / "jupyter", "lab", "--ServerApp.ip=127.0.0.1", "notebooks/00-start-here.ipynb"],
-                "test": [PYTHON, "-m", "pytest"]}
+    commands = {"lab": lab_command(BIN / "jupyter"), "test": [PYTHON, "-m", "pytest"]}
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     setup()

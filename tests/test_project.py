@@ -1,9 +1,19 @@
 """The project's promises to a newcomer, CI and Binder: one command to test, the same pins everywhere."""
+import importlib.util
+import json
+import os
 import re
+import secrets
+import socket
 import subprocess
 import sys
+import time
 import tomllib
+import urllib.error
+import urllib.request
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -66,11 +76,65 @@ def test_readme_gives_two_commands_and_ci_runs_the_test_one():
     assert "python3 course.py test" in ci and "set -euo pipefail" in ci
 
 
+def load_course_py():
+    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_lab_command_is_local_and_keeps_the_token():
-    source = (ROOT / "course.py").read_text()
-    assert "--ServerApp.ip=127.0.0.1" in source
-    assert "token=''" not in source and 'token=""' not in source and "IdentityProvider.token" not in source
-    assert "notebooks/00-start-here.ipynb" in source
+    command = [str(a) for a in load_course_py().lab_command("jupyter")]
+    assert "--ServerApp.ip=127.0.0.1" in command
+    assert not any("token" in a.lower() or "password" in a.lower() for a in command)
+    assert command[-1] == "--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_lab_command_starts_jupyterlab_and_serves_notebook_00(tmp_path):
+    """Start JupyterLab exactly as `python3 course.py lab` does (plus a test port and token); fetch notebook 00."""
+    jupyter = Path(sys.executable).with_name("jupyter")
+    port, token = free_port(), secrets.token_hex(16)
+    extra = ["--no-browser", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+             f"--IdentityProvider.token={token}", f"--LabApp.workspaces_dir={tmp_path}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        extra.append("--ServerApp.allow_root=True")
+    command = [str(a) for a in load_course_py().lab_command(jupyter)] + extra
+    log = tmp_path / "lab.log"
+    with log.open("wb") as sink:
+        server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=sink)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                assert server.poll() is None, f"jupyter lab exited: {log.read_text()[-2000:]}"
+                assert time.monotonic() < deadline, "jupyter lab did not answer within 60 s"
+                time.sleep(0.5)
+        with pytest.raises(urllib.error.HTTPError) as refused:          # the token is required
+            urllib.request.urlopen(f"{base}/api/contents/notebooks/00-start-here.ipynb", timeout=5)
+        assert refused.value.code == 403
+        refused.value.close()
+        with urllib.request.urlopen(f"{base}/api/contents/notebooks/00-start-here.ipynb?token={token}", timeout=5) as reply:
+            notebook = json.loads(reply.read())
+        assert notebook["type"] == "notebook" and notebook["content"]["cells"][0]["source"].startswith("# Start here")
+        with urllib.request.urlopen(f"{base}/?token={token}", timeout=5) as page:     # where the printed link lands
+            assert page.url.split("?")[0].endswith("/lab/tree/notebooks/00-start-here.ipynb")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def test_course_py_explains_usage():
