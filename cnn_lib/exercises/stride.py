@@ -1,8 +1,11 @@
 """Exercises on output sizes, stride, padding and dilation (notebook 03)."""
+import math
+import numbers
 from functools import partial
 
 from ..arithmetic import dilated_span, output_size
-from .core import check_number, register
+from ..stride_tools import strides_for
+from .core import Feedback, check_number, not_answered, register
 
 
 def check_output_size(answer, n, kernel_size, stride=1, padding=0, dilation=1):
@@ -34,3 +37,49 @@ def check_output_size(answer, n, kernel_size, stride=1, padding=0, dilation=1):
 check_article_stride_2 = register(
     "stride.article_stride_2", partial(check_output_size, n=128, kernel_size=11, stride=2),
     solution=59, wrong={60: "rounded up", 58: "+ 1"})
+
+
+def check_stride_for(answer, n, kernel_size, target, padding=0, dilation=1):
+    """Check a stride meant to turn ``n`` pixels into ``target`` outputs; says what a wrong stride gives.
+
+    Any stride that gives ``target`` is right. A fractional answer (e.g. (n - k) / (target - 1)
+    computed exactly) is told that strides are whole numbers.
+    """
+    k, p, d = kernel_size, padding, dilation
+    good = strides_for(n, k, target, p, d)
+    empty = not_answered(answer)
+    if empty is not None:
+        return empty
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        return Feedback(False, f"the answer should be a number, got {answer!r} ({type(answer).__name__}).")
+    if not math.isfinite(answer) or answer != int(answer):
+        return Feedback(False, f"a stride is a whole number of pixels, got {answer:g}. Try the whole numbers "
+                               f"next to it: which one gives {target}?")
+    if answer < 1:
+        return Feedback(False, f"a stride is at least 1, got {answer:g}.")
+    got = output_size(n, k, int(answer), p, d)
+    span = dilated_span(k, d)
+    explain = (f"floor(({n} + 2*{p} - {span}) / {int(answer)}) + 1 = {got}"
+               + ("; the only stride that does" if good == [int(answer)] else f"; strides {good} all do"))
+    if got == target:
+        return Feedback(True, explain + ".")
+    way = "larger" if got > target else "smaller"
+    return Feedback(False, f"stride {int(answer)} gives {got}, not {target}: "
+                           f"floor(({n} + 2*{p} - {span}) / {int(answer)}) + 1 = {got}. Try a {way} stride.")
+
+
+check_article_stride_6 = register(
+    "stride.article_stride_6", partial(check_output_size, n=128, kernel_size=11, stride=6),
+    solution=20, wrong={21: "rounded up", 19: "+ 1"})
+check_same_padding = register(
+    "stride.same_padding", partial(check_output_size, n=28, kernel_size=5, stride=1, padding=2),
+    solution=28, wrong={26: "both sides", 24: "left out the padding", 27: "+ 1"})
+check_dilated = register(
+    "stride.dilated", partial(check_output_size, n=64, kernel_size=3, stride=2, dilation=4),
+    solution=28, wrong={31: "span", 29: "rounded up"})
+check_alexnet_224 = register(
+    "stride.alexnet_224", partial(check_output_size, n=224, kernel_size=11, stride=4),
+    solution=54, wrong={55: "rounded up", 53: "+ 1"})
+check_stride_for_target = register(
+    "stride.stride_for_target", partial(check_stride_for, n=96, kernel_size=7, target=30),
+    solution=3, wrong={4: "gives 23, not 30", 2: "gives 45, not 30", 89 / 29: "whole number"})

@@ -5,7 +5,12 @@ and redrawn in place (``set_data``, titles), rendered to PNG into a ``widgets.Im
 text line for shapes and messages. The update methods are plain functions of the controls'
 values, so tests call them directly. Display one by making it the last line of a cell.
 """
+from .backprop import TrainingStepper
 from .base import Explorer
 from .hello import HelloExplorer
+from .kernels import KernelExplorer, NodeInspector
+from .layers import LayerExplorer
+from .stride import StrideExplorer
 
-__all__ = ["Explorer", "HelloExplorer"]
+__all__ = ["Explorer", "HelloExplorer", "LayerExplorer", "KernelExplorer", "NodeInspector",
+           "StrideExplorer", "TrainingStepper"]

@@ -32,6 +32,9 @@ class Explorer:
         self.widget = widgets.VBox([widgets.HBox(list(controls), layout=widgets.Layout(flex_flow="row wrap")),
                                     self.status, self.image])
         self.refresh()
+        # Keep the layout of the first drawing: with a layout engine set, every PNG render lays
+        # the figure out again (a second, hidden drawing pass), which costs ~10 ms per move.
+        self.fig.set_layout_engine(None)
 
     def refresh(self):
         """Run ``update()``, show its text, render the figure; records how long it took."""

@@ -1,0 +1,98 @@
+"""Exercises on layers: parameter counts, shapes, which layers learn, the loss (notebook 01)."""
+import math
+import numbers
+from functools import partial
+
+from ..arithmetic import conv_params
+from .core import Feedback, check_choice, check_number, not_answered, register
+
+
+def check_conv_params(answer, in_channels, out_channels, kernel_size):
+    """Check the number of learnable values of ``Conv2d(in_channels, out_channels, kernel_size)``.
+
+    Slips: forgetting the biases; forgetting that each kernel spans every input channel;
+    counting one kernel only; using k instead of k x k.
+    """
+    c_in, c_out, k = in_channels, out_channels, kernel_size
+    right = conv_params(c_in, c_out, k)
+    slips = [(conv_params(c_in, c_out, k, bias=False),
+              f"you forgot the bias: each of the {c_out} kernels also has one bias, so add {c_out}."),
+             (conv_params(1, c_out, k),
+              f"you forgot the input channels: each kernel is {c_in} x {k} x {k}, it spans all {c_in} input channels."),
+             (conv_params(1, c_out, k, bias=False),
+              f"you forgot the input channels (each kernel is {c_in} x {k} x {k}) and the bias (one per kernel)."),
+             (c_in * k * k + 1, f"that is one kernel and its bias; the layer has {c_out} kernels (out_channels)."),
+             (c_out * c_in * k + c_out, f"a kernel of size {k} is {k} x {k}: square k, do not multiply by k once.")]
+    return check_number(answer, right, slips,
+                        explain=f"{c_out} kernels x ({c_in} x {k} x {k} weights) + {c_out} biases = {right}.")
+
+
+def check_shape(answer, expected, slips=(), explain=""):
+    """Compare a shape (a tuple or list of whole numbers) with ``expected``; ``slips``: (wrong shape, hint) pairs."""
+    empty = not_answered(answer)
+    if empty is not None:
+        return empty
+    if not isinstance(answer, (tuple, list)) or not all(
+            isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in answer):
+        return Feedback(False, f"write the shape as a tuple of whole numbers like (8, 26, 26), got {answer!r}.")
+    answer = tuple(int(n) for n in answer)
+    if answer == tuple(expected):
+        return Feedback(True, explain or f"{tuple(expected)}.")
+    for wrong, hint in slips:
+        if answer == tuple(wrong):
+            return Feedback(False, hint)
+    if len(answer) != len(expected):
+        return Feedback(False, f"the shape should have {len(expected)} numbers (C, H, W), got {len(answer)}.")
+    return Feedback(False, "not yet: follow the shapes layer by layer in the table above.")
+
+
+check_pool2_shape = register(
+    "layers.shape_after_second_pool",
+    partial(check_shape, expected=(16, 5, 5), slips=[
+        ((16, 6, 6), "you rounded up: 11 / 2 = 5.5, and pooling keeps only whole 2 x 2 windows, so 5."),
+        ((5, 5, 16), "cnn_lib is channels first (C, H, W): the 16 channels come first."),
+        ((1, 16, 5, 5), "leave out the batch axis: the shape of one example is (C, H, W)."),
+        ((8, 5, 5), "channels: the second Conv2d has 16 kernels, so 16 feature maps; pooling keeps the channels."),
+        ((16, 11, 11), "that is the shape before the pooling: MaxPool2d(2) halves height and width."),
+        ((16, 12, 12), "a 3 x 3 convolution without padding shrinks 13 to 13 - 3 + 1 = 11, then pooling halves it.")],
+        explain="13 x 13 -> conv 3 x 3 -> 11 x 11 (16 maps) -> pool 2 -> floor(11 / 2) = 5: (16, 5, 5)."),
+    solution=(16, 5, 5), wrong={(16, 6, 6): "rounded up", (5, 5, 16): "channels first", (1, 16, 5, 5): "batch",
+                                (8, 5, 5): "16 kernels"})
+
+check_conv_params_3_16_5 = register(
+    "layers.conv_params_3_16_5", partial(check_conv_params, in_channels=3, out_channels=16, kernel_size=5),
+    solution=1216, wrong={1200: "bias", 416: "input channels", 400: "input channels", 76: "16 kernels",
+                          256: "square"})
+
+NO_PARAMS_OPTIONS = {
+    "a": "only the input layer",
+    "b": "the input layer, ReLU, MaxPool2d and Flatten",
+    "c": "Conv2d and Linear",
+    "d": "none: every layer has some parameters",
+}
+check_no_params = register(
+    "layers.no_params",
+    partial(check_choice, expected="b", options=list(NO_PARAMS_OPTIONS), hints={
+        "a": "ReLU, MaxPool2d and Flatten have 0 parameters too: each computes a fixed function "
+             "(max with 0, the max of a window, a reshape) with nothing to learn.",
+        "c": "those are the two kinds that DO have parameters (weights and biases): look at the parameters column.",
+        "d": "look at the parameters column of the table: several rows show 0.",
+    }, explain="only Conv2d and Linear have weights and biases; the input layer, ReLU, MaxPool2d and "
+               "Flatten compute fixed functions."),
+    solution="b", wrong={"a": "fixed function", "c": "do have", "d": "several rows"})
+
+
+def check_cross_entropy(answer, p):
+    """Check the cross-entropy loss -ln(p) when the network gives the right class probability ``p``."""
+    right = -math.log(p)
+    slips = [(-math.log10(p), "that is log base 10; cross-entropy uses the natural log, ln (np.log)."),
+             (math.log(p), "mind the minus sign: ln(p) is negative for p < 1, the loss is -ln(p) >= 0."),
+             (p, "the loss is not the probability itself: it is -ln(p)."),
+             (1 - p, "the loss is not 1 - p: it is -ln(p), which grows without limit as p goes to 0.")]
+    return check_number(answer, right, slips, tolerance=0.01,
+                        explain=f"-ln({p:g}) = {right:.3f}: the smaller p, the larger the loss.")
+
+
+check_loss_p001 = register(
+    "layers.cross_entropy_p0.01", partial(check_cross_entropy, p=0.01),
+    solution=4.605, wrong={2.0: "natural log", -4.605: "minus sign", 0.99: "1 - p"})

@@ -1,0 +1,94 @@
+"""The input layer: the steps that turn a stored image into what the network expects. Notebook 01.
+
+None of them learns anything (the input layer has zero parameters); each is a fixed function:
+- ``to_float``:    uint8 0..255 -> float32 in [0, 1]            (any shape)
+- ``hwc_to_chw``:  (H, W, C) or grey (H, W) -> (C, H, W)         (how files store -> how we compute)
+- ``center_crop``: (C, H, W) -> (C, size, size)                  (keep the middle)
+- ``resize``:      (C, H, W) -> (C, out_h, out_w)                (area-averaging or nearest)
+- ``to_batch``:    one (C, H, W) or a list of them -> (N, C, H, W)
+Numpy only; every error says what was expected, what came, and a hint.
+"""
+import numpy as np
+
+from ._checks import check_int, check_ndim
+
+
+def to_float(image):
+    """Grey levels as float32 in [0, 1]: uint8 (any shape) is divided by 255; floats must be in [0, 1] already."""
+    image = np.asarray(image)
+    if image.dtype == np.uint8:
+        return image.astype(np.float32) / np.float32(255)
+    if not np.issubdtype(image.dtype, np.floating):
+        raise TypeError(f"to_float: expected uint8 (0..255) or floats in [0, 1], got dtype {image.dtype}. "
+                        "Hint: for 0..255 integers use image.astype(np.uint8) first.")
+    if image.size and (image.min() < 0 or image.max() > 1):
+        raise ValueError(f"to_float: floats must be in [0, 1], got values from {image.min():g} to {image.max():g}. "
+                         "Hint: if they are 0..255 grey levels, divide by 255.")
+    return image.astype(np.float32)
+
+
+def hwc_to_chw(image):
+    """(H, W, C) -> (C, H, W), a transpose (channels first, like PyTorch); a grey (H, W) becomes (1, H, W)."""
+    image = np.asarray(image)
+    if image.ndim == 2:
+        return image[None]                                  # (H, W) -> (1, H, W)
+    check_ndim("hwc_to_chw", "image", image, 3, "(H, W, C), or (H, W) for grey",
+               "Hint: for a batch (N, H, W, C) use x.transpose(0, 3, 1, 2).")
+    if image.shape[2] not in (1, 3, 4):
+        raise ValueError(f"hwc_to_chw: the last axis should hold the 1, 3 or 4 channels (H, W, C), got shape "
+                         f"{image.shape}. Hint: it looks channels-first (C, H, W) already; leave it as it is.")
+    return np.ascontiguousarray(image.transpose(2, 0, 1))  # (H, W, C) -> (C, H, W)
+
+
+def _size_pair(func, size):
+    if isinstance(size, (tuple, list)):
+        return tuple(check_int(func, "size", s, 1) for s in size)
+    s = check_int(func, "size", size, 1, "Hint: 28 means 28 x 28.")
+    return s, s
+
+
+def center_crop(image, size):
+    """(C, H, W) -> (C, h, w), the middle ``size`` (an int for a square, or ``(h, w)``)."""
+    check_ndim("center_crop", "image", image, 3, "(C, H, W)", "Hint: use hwc_to_chw(image) first.")
+    (h, w), (H, W) = _size_pair("center_crop", size), image.shape[1:]
+    if h > H or w > W:
+        raise ValueError(f"center_crop: the crop must fit inside the image: asked for {h} x {w}, "
+                         f"got an image of {H} x {W}. Hint: crop to at most min(H, W) = {min(H, W)}, then resize.")
+    top, left = (H - h) // 2, (W - w) // 2
+    return image[:, top:top + h, left:left + w]
+
+
+def _area_weights(n_in, n_out):
+    """(n_out, n_in): row i averages the input pixels under output pixel i, by the length each overlaps."""
+    edges = np.linspace(0, n_in, n_out + 1)                 # output pixel i covers [edges[i], edges[i+1])
+    start = np.arange(n_in)                                 # input pixel j covers [j, j + 1)
+    overlap = np.minimum(edges[1:, None], start + 1) - np.maximum(edges[:-1, None], start)
+    return np.clip(overlap, 0, None) * (n_out / n_in)       # each row sums to 1
+
+
+def resize(image, size, method="area"):
+    """(C, H, W) -> (C, h, w). ``"area"`` averages the input pixels each output pixel covers (good for
+    shrinking); ``"nearest"`` copies the input pixel nearest to each output pixel's centre."""
+    check_ndim("resize", "image", image, 3, "(C, H, W)", "Hint: use hwc_to_chw(image) first.")
+    (h, w), (H, W) = _size_pair("resize", size), image.shape[1:]
+    if method == "area":
+        rows, cols = _area_weights(H, h), _area_weights(W, w)
+        out = rows @ image @ cols.T                         # (h, H) @ (C, H, W) @ (W, w) -> (C, h, w)
+        return out.astype(image.dtype, copy=False)
+    if method == "nearest":
+        rows = ((np.arange(h) + 0.5) * H / h).astype(int)   # centre of output pixel i, in input pixels
+        cols = ((np.arange(w) + 0.5) * W / w).astype(int)
+        return image[:, rows[:, None], cols[None, :]]       # (C, h, w)
+    raise ValueError(f"resize: method must be 'area' or 'nearest', got {method!r}. "
+                     "Hint: 'area' for shrinking photos, 'nearest' to keep pixels blocky.")
+
+
+def to_batch(images):
+    """One (C, H, W) image -> (1, C, H, W); a list of same-shaped (C, H, W) images -> (N, C, H, W)."""
+    if isinstance(images, np.ndarray) and images.ndim == 3:
+        return images[None]                                 # (C, H, W) -> (1, C, H, W)
+    shapes = {np.shape(image) for image in images}
+    if len(shapes) != 1 or len(next(iter(shapes))) != 3:
+        raise ValueError(f"to_batch: expected (C, H, W) images all of one shape, got shapes {sorted(shapes)}. "
+                         "Hint: resize or crop them to the same size first.")
+    return np.stack(images)                                 # N x (C, H, W) -> (N, C, H, W)

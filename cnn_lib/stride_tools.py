@@ -1,0 +1,47 @@
+"""Where a kernel goes along one axis: its start positions, the pixels it reads, strides that reach a size.
+
+Small helpers behind notebook 03's figures, explorer and exercises (introduced in notebook 03).
+Positions are indices into the *padded* axis of ``n + 2*padding`` pixels: with padding p, index
+0 is the first padding pixel and the first real pixel is index p.
+"""
+import numpy as np
+
+from ._checks import check_int
+from .arithmetic import dilated_span, output_size
+
+
+def kernel_starts(n, kernel_size, stride=1, padding=0, dilation=1):
+    """Start index of every kernel position along one axis: ``[0, s, 2s, ...]``, one per output.
+
+    A window starting at ``t`` reads pixels ``t, t + d, ..., t + d(k-1)`` of the padded axis; the
+    list stops at the last start where all of them exist, so ``len(...) == output_size(...)``.
+    Raises ``output_size``'s ValueError when the kernel does not fit at all.
+    """
+    out = output_size(n, kernel_size, stride, padding, dilation)
+    return list(range(0, out * stride, stride))
+
+
+def coverage(n, kernel_size, stride=1, padding=0, dilation=1):
+    """How many kernel positions read each pixel of the padded axis: int array ``(n + 2*padding,)``.
+
+    A 0 marks a pixel that no position reads: the leftover pixels at the end (``cnn_lib.leftover``
+    of them) and, with dilation, the holes between the taps when the stride skips over them.
+    Along both axes of a square image, pixel (i, j) is read iff row i and column j are.
+    """
+    starts = np.array(kernel_starts(n, kernel_size, stride, padding, dilation))   # (OUT,)
+    taps = np.arange(kernel_size) * dilation                                     # (k,) offsets in a window
+    read = starts[:, None] + taps[None, :]                                       # (OUT, k) pixel indices
+    return np.bincount(read.ravel(), minlength=n + 2 * padding)
+
+
+def strides_for(n, kernel_size, target, padding=0, dilation=1):
+    """Every stride that turns ``n`` pixels into ``target`` outputs, smallest first (maybe none).
+
+    Example: ``strides_for(128, 11, 20) == [6]``, while ``strides_for(128, 6, 32) == []``: no
+    whole stride gives 32 there (padding 1 does, at stride 4). Strides larger than the room the
+    kernel has to move all give 1 output; the list stops at the first of them.
+    """
+    target = check_int("strides_for", "target", target, 1, "Hint: an output has at least one pixel.")
+    room = n + 2 * padding - dilated_span(kernel_size, dilation)     # output_size raises if < 0
+    return [s for s in range(1, max(room, 0) + 2)
+            if output_size(n, kernel_size, s, padding, dilation) == target]
