@@ -1,7 +1,8 @@
 """Gradient checking: compare backward's gradients with slopes measured numerically, in float64.
 
 Central differences ``(f(w + h) - f(w - h)) / 2h`` have error ~h^2, so in float64 a correct
-backward agrees to about 1e-8 relative error; a bug shows as 1e-2 or worse. Notebook 04.
+backward agrees to 1e-7 relative error or better (typically ~1e-10); around 1e-5 is suspicious
+(a kink of ReLU or max pooling, or float32 creeping in); 1e-2 or worse is a bug. Notebook 04.
 """
 import numpy as np
 

@@ -25,13 +25,25 @@ def coverage(n, kernel_size, stride=1, padding=0, dilation=1):
     """How many kernel positions read each pixel of the padded axis: int array ``(n + 2*padding,)``.
 
     A 0 marks a pixel that no position reads: the leftover pixels at the end (``cnn_lib.leftover``
-    of them) and, with dilation, the holes between the taps when the stride skips over them.
+    of them) and pixels between windows: when the stride is larger than the kernel, or with
+    dilation, the holes between the taps that the stride skips over (see :func:`never_read`).
     Along both axes of a square image, pixel (i, j) is read iff row i and column j are.
     """
     starts = np.array(kernel_starts(n, kernel_size, stride, padding, dilation))   # (OUT,)
     taps = np.arange(kernel_size) * dilation                                     # (k,) offsets in a window
     read = starts[:, None] + taps[None, :]                                       # (OUT, k) pixel indices
     return np.bincount(read.ravel(), minlength=n + 2 * padding)
+
+
+def never_read(n, kernel_size, stride=1, padding=0, dilation=1):
+    """Input pixels that no kernel position reads: int array of indices in 0 .. n-1 (unpadded numbering).
+
+    They are the leftover pixels at the end of the axis (``cnn_lib.leftover`` counts those that
+    are not padding) plus the pixels *between* windows that a stride larger than the kernel's
+    span, or the holes of a dilated kernel, skip: ``never_read(10, 2, stride=3) == [2, 5, 8, 9]``.
+    """
+    cov = coverage(n, kernel_size, stride, padding, dilation)[padding:padding + n]   # (n + 2p,) -> (n,)
+    return np.flatnonzero(cov == 0)
 
 
 def strides_for(n, kernel_size, target, padding=0, dilation=1):

@@ -48,6 +48,7 @@ def test_generic_checkers():
     assert check_number(0.5, 0.5000001, tolerance=1e-3)
     assert "number" in check_number("5", 5).message
     assert "too large" in check_number(7, 5).message
+    assert "not a finite number" in check_number(float("nan"), 5).message
     assert check_choice("B", "b", ["a", "b"])
     assert "choose one of" in check_choice("z", "b", ["a", "b"]).message
     assert check_choice("a", "b", ["a", "b"], hints={"a": "look at the edges"}).message == "look at the edges"

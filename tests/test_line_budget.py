@@ -12,11 +12,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "cnn_lib"
+# The library proper (what the course teaches: arithmetic, convolution, layers, training, data)
+# has the tinygrad-style budget of about 1,000 lines. Figures, explorers and exercise checkers
+# are presentation: they get their own budget, so that growth there is a visible decision too.
 CORE_BUDGET = 1000
-TOTAL_BUDGET = 2500
+PRESENTATION_BUDGET = 2000
 EXTRA_PREFIXES = ("viz", "widgets", "exercises")     # drawing, widgets and exercise checkers: not the core
 MATPLOTLIB_ALLOWED = ("viz",)                       # DESIGN.md: viz is the only module that imports matplotlib
-MATH_MODULES = {"arithmetic", "_checks", "functional", "layers", "losses", "optim", "train", "gradcheck", "data"}
+NOT_MATH = {"__init__", "environment"}              # environment: stdlib-only setup check for notebook 00
+MATH_MODULES = {p.stem for p in PACKAGE.glob("*.py")} - NOT_MATH
 SKIP_TOKENS = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
                tokenize.ENCODING, tokenize.ENDMARKER}
 
@@ -84,8 +88,10 @@ def test_line_budget():
     assert any(p.name == "functional.py" for p in core)         # the walk found the library
     assert sum(core.values()) <= CORE_BUDGET, (
         f"the numpy-only core has {sum(core.values())} lines of code, budget {CORE_BUDGET}:\n{report(core)}")
-    assert sum(counts.values()) <= TOTAL_BUDGET, (
-        f"cnn_lib has {sum(counts.values())} lines of code, budget {TOTAL_BUDGET}:\n{report(counts)}")
+    extra = {p: n for p, n in counts.items() if not is_core(p)}
+    assert sum(extra.values()) <= PRESENTATION_BUDGET, (
+        f"viz, widgets and exercises have {sum(extra.values())} lines of code, budget {PRESENTATION_BUDGET}:\n"
+        f"{report(extra)}")
 
 
 # ---------------------------------------------------------------- import direction

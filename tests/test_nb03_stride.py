@@ -14,10 +14,9 @@ from cnn_lib.exercises import REGISTRY  # noqa: E402
 from cnn_lib.exercises.stride import (check_alexnet_224, check_article_stride_6, check_dilated,  # noqa: E402
                                       check_output_size, check_same_padding, check_stride_for,
                                       check_stride_for_target)
-from cnn_lib.stride_tools import coverage, kernel_starts, strides_for  # noqa: E402
+from cnn_lib.stride_tools import coverage, kernel_starts, never_read, strides_for  # noqa: E402
 from cnn_lib.viz.stride import (CURRENT, GAP, NEVER, PAD, TAP, StrideDrawing, TextStamps,  # noqa: E402
-                                downsampling_figure, grid_image, lanes_image, never_read, pixel_list,
-                                positions_figure)
+                                downsampling_figure, grid_image, lanes_image, pixel_list, positions_figure)
 from cnn_lib.widgets.stride import StrideExplorer, demo_moves  # noqa: E402
 
 SMALL = list(itertools.product(range(1, 19), range(1, 6), range(1, 5), range(0, 3), range(1, 4)))
@@ -54,6 +53,20 @@ def test_coverage_counts_reads_and_its_zeros_at_the_end_are_the_leftover():
 def test_coverage_finds_the_holes_a_dilated_kernel_leaves():
     assert coverage(10, 3, stride=2, dilation=2).tolist() == [1, 0, 2, 0, 3, 0, 2, 0, 1, 0]
     assert never_read(10, 3, 2, 0, 2).tolist() == [1, 3, 5, 7, 9]
+
+
+def test_never_read_finds_pixels_between_windows_not_only_the_leftover_at_the_end():
+    assert never_read(10, 2, stride=3).tolist() == [2, 5, 8, 9]                 # s > k: 2, 5 between windows
+    assert cnn_lib.leftover(10, 2, stride=3) == 2                               # only 8, 9 are at the end
+    assert never_read(12, 4, stride=3).tolist() == [10, 11]                     # s <= k: only the end
+    assert never_read(6, 3, stride=1, padding=1).tolist() == []                 # indices are unpadded
+    assert never_read(7, 2, stride=3, padding=1).tolist() == [1, 4]             # padded axis of 9: starts 0, 3, 6
+    for n, k, s, p, d in SMALL:
+        if fits(n, k, s, p, d):
+            cov = coverage(n, k, s, p, d)[p:p + n]
+            assert never_read(n, k, s, p, d).tolist() == [i for i in range(n) if cov[i] == 0]
+            if s <= k and d == 1:                                               # dense and overlapping: the end only
+                assert len(never_read(n, k, s, p, d)) == max(0, cnn_lib.leftover(n, k, s, p, d) - p)
 
 
 def test_the_articles_examples_leave_these_pixels_unread():
@@ -268,3 +281,17 @@ def test_stride_for_checker_says_what_a_wrong_stride_gives():
 def test_check_output_size_unchanged_for_notebook_00():
     assert check_output_size(59, 128, 11, 2)
     assert "rounded up" in check_output_size(60, 128, 11, 2).message
+    assert repr(check_output_size(59, 128, 11, 2)) == "✔ Correct: floor((128 + 2*0 - 11) / 2) + 1 = 59."
+
+
+def test_check_output_size_says_a_count_is_whole_when_the_answer_is_not():
+    unrounded = check_article_stride_6(20.5)                  # (128 - 11) / 6 + 1, not floored
+    assert not unrounded and "forgot to floor" in unrounded.message and "20.5" in unrounded.message
+    no_plus_one = check_article_stride_6(19.5)                # (128 - 11) / 6: neither floored nor + 1
+    assert "whole number" in no_plus_one.message and "+ 1" in no_plus_one.message
+    other = check_article_stride_6(18.3)
+    assert not other and "whole number, got 18.3" in other.message
+    assert "forgot to floor" in check_dilated(28.5).message   # (64 - 9) / 2 + 1
+    assert "whole number" in check_same_padding(27.5).message and check_same_padding(28.0)
+    assert "too large" in check_article_stride_6(22).message  # whole but wrong: the usual hint
+    assert "number" in check_article_stride_6("20").message

@@ -11,7 +11,8 @@ from cnn_lib.exercises import REGISTRY
 from cnn_lib.exercises.backprop import (check_iterations, check_iterations_per_epoch, check_relu_gradient,
                                         check_relu_node, check_total_iterations, check_update,
                                         check_weight_update)
-from cnn_lib.tiny import BATCH_SIZE, CLASSES, batch_slice, loss_on, tiny_cnn, tiny_data
+from cnn_lib.tiny import (BATCH_SIZE, CLASSES, ITERATIONS_PER_EPOCH, N_IMAGES, batch_slice, loss_on,
+                          named_parameters, tiny_cnn, tiny_data, train)
 
 matplotlib.use("Agg")
 
@@ -61,7 +62,37 @@ def test_tiny_cnn_starts_alive_and_learns():
 
 def test_batch_slices_cycle_through_the_data():
     assert [batch_slice(i) for i in range(3)] == [slice(0, 4), slice(4, 8), slice(0, 4)]
-    assert BATCH_SIZE == 4
+    assert (N_IMAGES, BATCH_SIZE, ITERATIONS_PER_EPOCH) == (8, 4, 2)
+    _, y = tiny_data()
+    for b in range(ITERATIONS_PER_EPOCH):                     # every batch: two of each class
+        assert np.bincount(y[batch_slice(b)]).tolist() == [2, 2]
+
+
+def test_named_parameters_use_pytorchs_state_dict_names():
+    model = tiny_cnn()
+    named = named_parameters(model)
+    assert [label for label, _, _ in named] == ["0.weight", "0.bias", "3.weight", "3.bias"]
+    assert [(layer, name) for _, layer, name in named] == model.parameters()
+    errors = cnn_lib.check_layer(tiny_cnn(), tiny_data()[0][:2])          # check_layer: the same names
+    assert set(errors) == {"x"} | {label for label, _, _ in named}
+
+
+def test_train_is_train_step_on_the_batches_in_order():
+    x, y = tiny_data()
+    model, reference = tiny_cnn(), tiny_cnn()
+    losses = train(model, cnn_lib.SGD(model, lr=1.0), x, y, iterations=5)
+    assert len(losses) == 5 and all(isinstance(v, float) for v in losses)
+    optimizer = cnn_lib.SGD(reference, lr=1.0)
+    for i in range(5):
+        cnn_lib.train_step(reference, optimizer, x[batch_slice(i)], y[batch_slice(i)])
+        assert losses[i] == pytest.approx(loss_on(reference, x, y), rel=1e-12)
+    np.testing.assert_allclose(kernel(model), kernel(reference), rtol=1e-12)
+    # start= continues the batch order: 3 iterations, then 2 more from iteration 3, equal 5 at once
+    split = tiny_cnn()
+    optimizer = cnn_lib.SGD(split, lr=1.0)
+    both = train(split, optimizer, x, y, 3) + train(split, optimizer, x, y, 2, start=3)
+    np.testing.assert_allclose(both, losses, rtol=1e-12)
+    assert train(tiny_cnn(), cnn_lib.SGD(model, lr=1.0), x, y, iterations=0) == []
 
 
 def test_loss_on_matches_softmax_cross_entropy():
@@ -81,6 +112,8 @@ def test_schema_and_panels_and_curves_build_figures():
     fig = draw_tiny_cnn(x[0, 0], kernel(tiny_cnn()), classes=("a", "b", "c"))
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "16 -> 3" in texts and "forward" in texts and "backward" in texts
+    assert "3 logits" in texts and "training-time head" in texts and "not in the model" in texts
+    assert "softmax" in texts and "the model" in texts
     fig2 = show_panels([("x", x[0, 0]), ("signed", -x[1, 0])])
     assert len(fig2.axes) == 2 and len(fig2.axes[0].texts) == 36
     assert fig2.axes[1].images[0].get_cmap().name == "PuOr"
@@ -125,7 +158,7 @@ def test_one_step_with_a_small_learning_rate_lowers_the_loss_on_that_batch(stepp
     assert after < before
     assert result.loss_before == pytest.approx(before) and result.loss_after == pytest.approx(after)
     assert (result.iteration, result.epoch, result.batch) == (1, 1, 1)
-    assert "Iteration 1 = epoch 1, batch 1 of 2" in stepper.status.value
+    assert "Iteration 1 (epoch 1, batch 1 of 2)" in stepper.status.value and " = epoch" not in stepper.status.value
 
 
 def test_step_is_one_sgd_update_with_the_sliders_rate(stepper):
@@ -147,7 +180,7 @@ def test_steps_count_iterations_and_epochs_and_redraw_the_same_figure(stepper):
     stepper.step_button.click()
     stepper.step(2)
     assert stepper.iteration == 3
-    assert "Iteration 3 = epoch 2, batch 1 of 2" in stepper.status.value
+    assert "Iteration 3 (epoch 2, batch 1 of 2)" in stepper.status.value
     assert stepper.fig is fig and stepper.full_line is line and stepper.w_art[1][0] is first_text
     assert digest(stepper) != before
     assert len(stepper.full_line.get_xdata()) == 4 and len(stepper.batch_line.get_xdata()) == 3
@@ -228,6 +261,12 @@ def test_relu_gradient_checker():
 
 def test_weight_update_checker():
     assert check_update(0.375) and check_update(0.4 - 0.1 * 0.25)
+    assert check_update(0.3752) and not check_update(0.376)               # half a unit of the 3rd decimal
+    for rounded, places in ((0.38, "2 decimal places"), (0.37, "2 decimal places"), (0.3, "1 decimal place")):
+        assert not check_update(rounded) and places in check_update(rounded).message
+    assert "3 decimal places (it needs no rounding)" in check_update(0.38).message
+    assert "old weight" in check_update(0.4).message
+    assert "too small" in check_update(0.36).message
     assert "subtracts" in check_update(0.425).message
     assert "learning rate" in check_update(0.15).message
     assert "change" in check_update(-0.025).message
@@ -238,6 +277,7 @@ def test_weight_update_checker():
 def test_iteration_checkers():
     assert check_iterations_per_epoch(469) and check_total_iterations(1407)
     assert "round up" in check_iterations_per_epoch(468).message
+    assert "drop_last=True" in check_iterations_per_epoch(468).message
     assert "whole number" in check_iterations_per_epoch(468.75).message
     assert "counted epochs" in check_iterations_per_epoch(1).message
     assert "one epoch's" in check_total_iterations(469).message

@@ -60,6 +60,8 @@ def check_number(answer, expected, mistakes=(), tolerance=0.0, explain=""):
         return empty
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
         return Feedback(False, f"the answer should be a number, got {answer!r} ({type(answer).__name__}).")
+    if not math.isfinite(answer):
+        return Feedback(False, f"{answer} is not a finite number: check for a division by zero or an overflow.")
     if math.isclose(answer, expected, rel_tol=tolerance, abs_tol=tolerance):
         return Feedback(True, explain or f"{expected}.")
     for wrong, hint in mistakes:

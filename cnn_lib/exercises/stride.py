@@ -11,18 +11,25 @@ from .core import Feedback, check_number, not_answered, register
 def check_output_size(answer, n, kernel_size, stride=1, padding=0, dilation=1):
     """Check an output size for one axis; recognises the usual slips and names them.
 
-    Slips: rounding up (ceil) instead of down; forgetting the +1; padding on one side only;
-    using the kernel size instead of the dilated span.
+    Slips: rounding up (ceil) instead of down; not rounding at all (a fraction: a count of
+    positions is whole); forgetting the +1; padding on one side only; using the kernel size
+    instead of the dilated span.
     """
     k, s, p, d = kernel_size, stride, padding, dilation
     span = dilated_span(k, d)
     right = output_size(n, k, s, p, d)
     exact = (n + 2 * p - span) / s + 1
+    worked = f"({n} + 2*{p} - {span}) / {s} + 1 = {exact:g}"
     slips = []
     if exact != right:
         slips.append((-(-(n + 2 * p - span) // s) + 1,
-                      f"you rounded up: (n + 2p - span) / s + 1 = {exact:g}, but frameworks floor, because "
+                      f"you rounded up: (n + 2p - span) / s + 1 = {worked}, but frameworks floor, because "
                       f"a kernel position that would stick out of the input is not used."))
+        slips.append((exact, f"a count of positions is a whole number: you forgot to floor. "
+                             f"(n + 2p - span) / s + 1 = {worked}; round the division down before adding 1."))
+        slips.append((exact - 1, f"a count of positions is a whole number: you forgot to floor "
+                                 f"({n} + 2*{p} - {span}) / {s} = {exact - 1:g}, and the + 1 for the "
+                                 f"kernel's first position, at 0."))
     slips.append(((n + 2 * p - span) // s, "you forgot the + 1: the kernel's first position, at 0, counts too."))
     if p:
         slips.append(((n + p - span) // s + 1, "padding is added on both sides: use n + 2p, not n + p."))
@@ -30,8 +37,17 @@ def check_output_size(answer, n, kernel_size, stride=1, padding=0, dilation=1):
     if d > 1:
         slips.append(((n + 2 * p - k) // s + 1,
                       f"a dilated kernel covers d(k-1)+1 = {span} pixels, not k = {k}: use the span."))
-    return check_number(answer, right, slips,
-                        explain=f"floor(({n} + 2*{p} - {span}) / {s}) + 1 = {right}.")
+    feedback = check_number(answer, right, slips, explain=f"floor(({n} + 2*{p} - {span}) / {s}) + 1 = {right}.")
+    if not feedback and _fraction(answer) and not any(math.isclose(answer, wrong) for wrong, _ in slips):
+        return Feedback(False, f"a count of positions is a whole number, got {answer:g}: work out "
+                               f"floor((n + 2p - span) / s) + 1 with the numbers, rounding the division down.")
+    return feedback
+
+
+def _fraction(answer):
+    """True for a finite real number that is not whole (a bool or a non-number is not one)."""
+    return (isinstance(answer, numbers.Real) and not isinstance(answer, bool) and math.isfinite(answer)
+            and answer != int(answer))
 
 
 check_article_stride_2 = register(
@@ -70,7 +86,7 @@ def check_stride_for(answer, n, kernel_size, target, padding=0, dilation=1):
 
 check_article_stride_6 = register(
     "stride.article_stride_6", partial(check_output_size, n=128, kernel_size=11, stride=6),
-    solution=20, wrong={21: "rounded up", 19: "+ 1"})
+    solution=20, wrong={21: "rounded up", 19: "+ 1", 20.5: "forgot to floor", 19.5: "whole number"})
 check_same_padding = register(
     "stride.same_padding", partial(check_output_size, n=28, kernel_size=5, stride=1, padding=2),
     solution=28, wrong={26: "both sides", 24: "left out the padding", 27: "+ 1"})

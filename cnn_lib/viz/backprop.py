@@ -30,17 +30,21 @@ def _arrow(ax, start, end, colour, style="-", text="", text_at=None):
 def draw_tiny_cnn(image=None, kernel=None, classes=("vertical", "horizontal")):
     """The tiny CNN of notebook 04 as a figure, with its forward (solid) and backward (dashed) flows.
 
-    input 6x6 -> 3x3 kernel -> 4x4 feature map -> ReLU -> flatten (16) -> fully connected -> softmax
-    over ``len(classes)`` classes -> loss (training only). ``image`` (6, 6) and ``kernel`` (3, 3),
-    if given, shade the input and the kernel with their real values. Returns the Figure.
+    Inside the model box: input 6x6 -> 3x3 kernel -> 4x4 feature map -> ReLU -> flatten (16) ->
+    fully connected -> ``len(classes)`` logits (one score per class). Outside it, dashed: the
+    training-time head, softmax + cross-entropy loss against the label. ``image`` (6, 6) and
+    ``kernel`` (3, 3), if given, shade the input and the kernel with their real values.
+    Returns the Figure.
     """
     K = len(classes)
-    fig, ax = plt.subplots(figsize=(10, 3.3), dpi=80, layout="constrained")
+    fig, ax = plt.subplots(figsize=(10, 3.6), dpi=80, layout="constrained")
     ax.set_xlim(0, 110)
-    ax.set_ylim(-1, 33)
+    ax.set_ylim(-2.5, 35.5)
     ax.set_aspect("equal")
     ax.set_axis_off()
     top, cell = 22, 2.0                                   # grids hang down from about y = top
+    ax.add_patch(Rectangle((0.2, 1.8), 88.3, 27.7, fc="#f2f2f2", ec="0.5", lw=1, zorder=-1))
+    ax.text(1.2, 28.7, "the model (all that predictions use): input x -> logits", va="top", fontsize=9)
     _grid(ax, 1, top, 6, 6, cell, image)
     ax.add_patch(Rectangle((1, top - 3 * cell), 3 * cell, 3 * cell, fill=False, ec=FORWARD, lw=2))
     _grid(ax, 18, top - 1.5 * cell, 3, 3, cell, kernel, DIVERGING,
@@ -55,23 +59,22 @@ def draw_tiny_cnn(image=None, kernel=None, classes=("vertical", "horizontal")):
         for i in range(16):
             ax.plot([59.2, 70], [top + 3 - 1.2 * i, y], color="0.75", lw=0.4, zorder=0)
         ax.add_patch(Circle((71.2, y), 1.2, fc="white", ec="0.3"))
-        ax.add_patch(Rectangle((79, y - 1.2), 2.4, 2.4, fc="white", ec="0.3"))
-        ax.text(82.3, y, classes[k], va="center", fontsize=8)
-    ax.add_patch(Rectangle((96, middle - 4), 12, 8, fc="none", ec="0.3", ls="--"))
-    ax.text(102, middle, "loss L\nvs. label y\n(training only)", ha="center", va="center", fontsize=8)
+        ax.text(73.2, y, classes[k], va="center", fontsize=8)
+    ax.add_patch(Rectangle((93, middle - 6), 16, 12, fc="white", ec="0.3", ls="--"))
+    ax.text(101, middle, "softmax +\ncross-entropy\nloss L vs.\nlabel y", ha="center", va="center", fontsize=8)
     labels = [(7, "input x\n6 x 6"), (21, "kernel W\n3 x 3 + bias"), (34, "feature map\n4 x 4"),
-              (48, "ReLU\n4 x 4"), (59, "flatten\n16"), (71, "fully conn.\n16 -> %d" % K),
-              (83, "softmax\n%d probabilities" % K)]
+              (48, "ReLU\n4 x 4"), (59, "flatten\n16"), (74, "fully conn. 16 -> %d:\n%d logits (scores)" % (K, K)),
+              (101, "training-time head\n(not in the model)")]
     for x, text in labels:
         ax.text(x, 5.5, text, ha="center", va="top", fontsize=8)
-    gaps = [(13.5, 17.5), (24.5, 29.5), (38.5, 43.5), (52.5, 57.5), (60, 69.5), (73, 78.5), (91.5, 95.5)]
+    gaps = [(13.5, 17.5), (24.5, 29.5), (38.5, 43.5), (52.5, 57.5), (60, 69.5), (85, 92.5)]
     for a, b in gaps:
         _arrow(ax, (a, middle + 1.5), (b, middle + 1.5), FORWARD)
         _arrow(ax, (b, middle - 1.5), (a, middle - 1.5), BACKWARD, "--")
-    _arrow(ax, (5, 29), (105, 29), FORWARD, text="forward: compute every value, keep it for backward",
-           text_at=(55, 29.6))
-    _arrow(ax, (105, 0), (5, 0), BACKWARD, "--", text="backward: gradients dL/d(every value and weight), "
-           "from the loss back to the kernel", text_at=(55, 0.6))
+    _arrow(ax, (5, 32), (105, 32), FORWARD, text="forward: compute every value, keep it for backward",
+           text_at=(55, 32.6))
+    _arrow(ax, (105, -1.5), (5, -1.5), BACKWARD, "--", text="backward: gradients dL/d(every value and weight), "
+           "from the loss back to the kernel", text_at=(55, -0.9))
     return fig
 
 

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from PIL import Image
 
-from ..stride_tools import coverage, kernel_starts
+from ..stride_tools import coverage, kernel_starts, never_read
 from .style import IMAGE, show_array
 
 EMPTY, PAD, NEVER, GAP, TAP, CURRENT = range(6)
@@ -80,12 +80,6 @@ def pixel_list(indices, most=6):
             first = b
     text = ", ".join(runs[:most])
     return text + (f", ... ({len(indices)} pixels)" if len(runs) > most else "")
-
-
-def never_read(n, kernel_size, stride=1, padding=0, dilation=1):
-    """Input pixels (0 .. n-1, unpadded numbering) that no kernel position reads."""
-    cov = coverage(n, kernel_size, stride, padding, dilation)[padding:padding + n]
-    return np.flatnonzero(cov == 0)
 
 
 def legend_handles(categories=(PAD, NEVER, GAP, TAP)):

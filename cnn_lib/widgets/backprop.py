@@ -6,7 +6,7 @@ import numpy as np
 
 from ..losses import softmax
 from ..optim import SGD
-from ..tiny import batch_slice, loss_on, tiny_cnn, tiny_data
+from ..tiny import ITERATIONS_PER_EPOCH, batch_slice, loss_on, tiny_cnn, tiny_data
 from ..train import train_step
 from ..viz import IMAGE
 from ..viz.backprop import heatmap, set_heatmap
@@ -20,7 +20,8 @@ class TrainingStepper(Explorer):
     """Step / 10 steps / Reset buttons and a learning-rate slider on the tiny CNN (:mod:`cnn_lib.tiny`).
 
     Each step is one iteration: forward, loss, backward and SGD update on the next batch of 4 of
-    the 8 images (batches alternate, so 2 iterations make an epoch). The figure shows the loss
+    the 8 images (batches alternate, so 2 iterations make an epoch). Iterations, epochs and
+    batches are counted from 1 in the status line and in :class:`StepResult`. The figure shows the loss
     so far, the 3x3 kernel after the step, the gradient that step used, and each image's
     predicted probability of its true class.
     """
@@ -87,7 +88,7 @@ class TrainingStepper(Explorer):
         result = None
         for _ in range(times):
             idx = batch_slice(self.iteration)                 # 8 images in batches of 4: 2 per epoch
-            epoch, batch = divmod(self.iteration, 2)
+            epoch, batch = divmod(self.iteration, ITERATIONS_PER_EPOCH)
             saved = [layer.params[name].copy() for layer, name in self.model.parameters()]
             with np.errstate(all="ignore"):
                 before, _ = train_step(self.model, SGD(self.model, self.lr.value), self.x[idx], self.y[idx])
@@ -129,7 +130,8 @@ class TrainingStepper(Explorer):
             return (f"No step yet ({lr}). Loss on all 8 images: {self.full_losses[-1]:.3f} (a 50/50 guess "
                     f"scores ln 2 = 0.693); {right} of 8 predicted right. Press Step.")
         s = self.last
-        return (f"Iteration {s.iteration} = epoch {s.epoch}, batch {s.batch} of 2 ({lr}): loss on this batch "
+        return (f"Iteration {s.iteration} (epoch {s.epoch}, batch {s.batch} of {ITERATIONS_PER_EPOCH}), {lr}: "
+                f"loss on this batch "
                 f"{s.loss_before:.3f} -> {s.loss_after:.3f}; on all 8 images {self.full_losses[-1]:.3f}; "
                 f"{right} of 8 predicted right.")
 

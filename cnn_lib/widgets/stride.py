@@ -11,8 +11,8 @@ import textwrap
 import ipywidgets as widgets
 
 from ..arithmetic import dilated_span, leftover, output_size
-from ..stride_tools import kernel_starts
-from ..viz.stride import StrideDrawing, never_read, pixel_list
+from ..stride_tools import kernel_starts, never_read
+from ..viz.stride import StrideDrawing, pixel_list
 from .base import Explorer
 
 
