@@ -11,7 +11,7 @@ from cnn_lib.exercises.core import REGISTRY
 from cnn_lib.exercises.layers import (NO_PARAMS_OPTIONS, check_conv_params, check_conv_params_3_16_5,
                                       check_cross_entropy, check_loss_p001, check_no_params, check_pool2_shape,
                                       check_shape)
-from cnn_lib.viz.layers import layer_table
+from cnn_lib.viz.layers import activations, layer_table
 from cnn_lib.widgets.layers import LayerExplorer, demo_moves
 
 
@@ -103,9 +103,12 @@ def test_layer_table_kinds_shapes_and_parameter_sharing():
     model = small_cnn()
     table = layer_table(model, (1, 28, 28))
     kinds = [row["kind"] for row in table.rows]
-    assert kinds == ["input"] + ["hidden"] * 7 + ["output", "output"]
+    assert kinds == ["input"] + ["hidden"] * 7 + ["output", "after the model"]
+    assert [row["index"] for row in table.rows] == [None, *range(8), None]      # numbered like model.layers
+    assert all(row["layer"] == repr(layer) for row, layer in zip(table.rows[1:], model.layers))
+    assert "after the model" in table.rows[-1]["layer"] and table.rows[-1]["params"] == 0
     assert [row["output_shape"] for row in table.rows][:4] == [(1, 28, 28), (8, 26, 26), (8, 26, 26), (8, 13, 13)]
-    assert table.rows[6]["output_shape"] == (16, 5, 5) and table.rows[-1]["layer"] == "softmax"
+    assert table.rows[6]["output_shape"] == (16, 5, 5) and table.rows[-1]["layer"].startswith("softmax")
     assert table.rows[1]["fc_params"] == linear_params(784, 8 * 26 * 26) == 784 * 5408 + 5408
     assert table.rows[4]["fc_params"] == linear_params(8 * 13 * 13, 16 * 11 * 11)
     assert all(row["fc_params"] is None for i, row in enumerate(table.rows) if i not in (1, 4))
@@ -118,18 +121,30 @@ def test_layer_table_renders_as_text_and_html():
     table = layer_table(small_cnn(), (1, 28, 28))
     text = repr(table)
     assert text.splitlines()[0].startswith("#  layer") and "4,245,280" in text
+    assert text.splitlines()[1].startswith("   input") and text.splitlines()[2].startswith("0  Conv2d(1, 8")
+    assert text.splitlines()[-2].startswith("   softmax (applied after the model)")
     assert text.splitlines()[-1].split() == ["total", "5,258"]
     html = table._repr_html_()
     assert html.startswith("<table>") and html.count("<tr>") == 1 + len(table.rows) + 1
     assert "<td>MaxPool2d(kernel_size=2, stride=2)</td>" in html
 
 
+def test_activations_one_output_per_layer():
+    model = small_cnn()
+    x = np.random.default_rng(0).random((3, 1, 28, 28)).astype(np.float32)
+    outs = activations(model, x)
+    assert len(outs) == len(model.layers)
+    assert [out.shape for out in outs] == [(3, *row["output_shape"]) for row in model.summary((1, 28, 28))[1:]]
+    assert np.array_equal(outs[0], model.layers[0].forward(x)) and np.array_equal(outs[-1], model.forward(x))
+
+
 # ---------------------------------------------------------------- the layer explorer
 def test_conv_layer_shows_its_feature_maps(digits):
     x, y = digits
     model = small_cnn()
-    explorer = LayerExplorer(model, x, y, layer=1)
+    explorer = LayerExplorer(model, x, y, layer=0)
     assert "Output shape (8, 26, 26): 8 feature maps of 26 x 26 = 5,408 nodes" in explorer.status.value
+    assert "layer 0: <code>Conv2d(1, 8" in explorer.status.value
     assert "80 parameters" in explorer.status.value and "a <b>hidden</b> layer" in explorer.status.value
     assert [ax.get_visible() for ax in explorer.map_axes] == [True] * 8 + [False] * 8
     assert not explorer.bar_ax.get_visible() and not explorer.vector_ax.get_visible()
@@ -141,10 +156,13 @@ def test_conv_layer_shows_its_feature_maps(digits):
 
 def test_every_layer_redraws_the_same_figure(digits):
     x, y = digits
-    explorer = LayerExplorer(small_cnn(), x, y, layer=1)
+    explorer = LayerExplorer(small_cnn(), x, y, layer=0)
     fig, axes, n_axes = explorer.fig, explorer.map_axes, len(explorer.fig.axes)
+    values = [value for _, value in explorer.layer.options]
+    assert values == ["input", *range(8), "softmax"]                # the numbers of model.layers, and two names
+    assert explorer.layer.options[1][0].startswith("0: Conv2d(1, 8")
     seen = set()
-    for layer in range(len(explorer.rows)):
+    for layer in values:
         explorer.layer.value = layer
         seen.add(digest(explorer))
         assert "Cannot draw" not in explorer.status.value
@@ -155,13 +173,14 @@ def test_every_layer_redraws_the_same_figure(digits):
 def test_output_layers_move_the_bars(digits):
     x, y = digits
     model = small_cnn()
-    explorer = LayerExplorer(model, x, y, index=2, layer=9)
+    explorer = LayerExplorer(model, x, y, index=2, layer="softmax")
     probs = cnn_lib.softmax(model.forward(x[2:3]))[0]
+    assert "<b>softmax</b>, applied after the model" in explorer.status.value
     heights = np.array([bar.get_height() for bar in explorer.bars])
     assert np.allclose(heights, probs) and heights.sum() == pytest.approx(1)
     assert f"Prediction: {probs.argmax()}, with probability {probs.max():.2f}" in explorer.status.value
     assert explorer.bars[y[2]].get_hatch() == "//" and explorer.bar_ax.get_visible()
-    explorer.layer.value = 8
+    explorer.layer.value = 7
     logits = model.forward(x[2:3])[0]
     assert np.allclose([bar.get_height() for bar in explorer.bars], logits)
     assert "10 scores (logits)" in explorer.status.value and "an <b>output</b> layer" in explorer.status.value
@@ -169,7 +188,7 @@ def test_output_layers_move_the_bars(digits):
 
 def test_flatten_is_drawn_one_row_per_channel(digits):
     x, y = digits
-    explorer = LayerExplorer(small_cnn(), x, y, layer=7)
+    explorer = LayerExplorer(small_cnn(), x, y, layer=6)
     assert explorer.vector_art.get_array().shape == (16, 25)
     assert explorer.vector_ax.get_visible() and not any(ax.get_visible() for ax in explorer.map_axes)
     assert "Output shape (400,): 400 numbers" in explorer.status.value
@@ -179,7 +198,7 @@ def test_photo_and_network_toggles(digits):
     x, y = digits
     photo = np.linspace(0, 1, 28 * 28, dtype=np.float32).reshape(1, 28, 28)
     untrained, other = small_cnn(0), small_cnn(1)
-    explorer = LayerExplorer({"untrained": untrained, "other": other}, x, y, photo=photo, layer=9)
+    explorer = LayerExplorer({"untrained": untrained, "other": other}, x, y, photo=photo, layer="softmax")
     explorer.use_photo.value = True
     assert np.array_equal(explorer.input_art.get_array(), photo[0])
     assert "the photo" in explorer.status.value and "label" not in explorer.status.value.split("Prediction")[1]
@@ -191,7 +210,7 @@ def test_photo_and_network_toggles(digits):
 
 def test_missing_photo_is_explained_and_keeps_the_last_drawing(digits):
     x, y = digits
-    explorer = LayerExplorer(small_cnn(), x, y, layer=1)
+    explorer = LayerExplorer(small_cnn(), x, y, layer=0)
     assert explorer.use_photo.disabled
     before = digest(explorer)
     explorer.use_photo.value = True                              # a cell (not the disabled button) can still set it
@@ -236,13 +255,23 @@ def test_shape_checker():
     assert "tuple of whole numbers" in check_pool2_shape("16, 5, 5").message
     assert "3 numbers" in check_shape((1, 2), (1, 2, 3)).message
     assert "replace the ..." in check_pool2_shape(...).message
+    other = check_pool2_shape((16, 4, 4))                                    # no named slip: the concrete recipe
+    assert "n - 3 + 1" in other.message and "floor(n / 2)" in other.message
+    assert repr(other).lower().count("not yet") == 1 and "above" not in other.message
 
 
 def test_no_params_and_cross_entropy_checkers():
     assert check_no_params("b") and check_no_params(" B ")
     assert "fixed function" in check_no_params("a").message and "choose one of" in check_no_params("e").message
     assert set(NO_PARAMS_OPTIONS) == {"a", "b", "c", "d"}
-    assert check_loss_p001(4.6) and check_loss_p001(4.605)
+    # the right option names exactly the rows with 0 parameters in the table
+    table = layer_table(small_cnn(), (1, 28, 28))
+    zero = {row["layer"].split("(")[0].split()[0] for row in table.rows if row["params"] == 0}
+    assert zero == {"input", "ReLU", "MaxPool2d", "Flatten", "softmax"}
+    assert all(name in NO_PARAMS_OPTIONS["b"] for name in zero)
+    assert check_loss_p001(4.6) and check_loss_p001(4.605) and check_loss_p001(4.61)
+    for near_miss in (4.65, 4.56, 4.59, 4.62):                              # two decimals means two decimals
+        assert not check_loss_p001(near_miss), near_miss
     assert "natural log" in check_loss_p001(2).message and "minus sign" in check_loss_p001(-4.6).message
     assert check_cross_entropy(0.693, 0.5) and "too large" in check_cross_entropy(3, 0.5).message
 

@@ -8,6 +8,7 @@ import cnn_lib
 from cnn_lib.exercises import core
 from cnn_lib.exercises import kernels as ex
 from cnn_lib.kernels import KERNEL_NAMES, downscale, kernel
+from cnn_lib.receptive import extent, influence
 from cnn_lib.widgets.kernels import KernelExplorer, NodeInspector, demo_moves, small_photo
 
 
@@ -196,28 +197,84 @@ def test_horizontal_edge_choice():
     # the quiz's answer really is the kernel that answers a horizontal edge
     step = np.repeat([[0.2] * 5, [0.9] * 5], 3, axis=0)            # (6, 5): dark above bright
     responses = {k: np.abs(cnn_lib.conv2d(step[None, None], w[None, None].astype(float))).max()
-                 for k, w in ex.EDGE_QUIZ.items() if k in "ab"}
+                 for k, w in ex.EDGE_QUIZ.items() if k in "abc"}
     assert responses["b"] > 1 and responses["a"] < 1e-9
+    # ... and only b is a horizontal-edge detector: c (Laplacian) answers a vertical edge too, b gives 0
+    vertical = step.T.copy()                                          # (5, 6): dark left, bright right
+    on_vertical = {k: np.abs(cnn_lib.conv2d(vertical[None, None], w[None, None].astype(float))).max()
+                   for k, w in ex.EDGE_QUIZ.items()}
+    assert on_vertical["b"] < 1e-9 and on_vertical["c"] > 0.5 and on_vertical["a"] > 1
+    # the quiz uses the catalogue's signs
+    assert np.array_equal(ex.EDGE_QUIZ["a"], kernel("vertical_edge")) and np.array_equal(ex.EDGE_QUIZ["b"],
+                                                                                          kernel("horizontal_edge"))
+    assert "every direction" in ex.check_horizontal_edge("c").message
+
+
+def test_stack_exercise_is_not_notebook_01s():
+    # notebook 01 asks for the parameters of Conv2d(3, 16, 5): this one must be a new question
+    assert (ex.STACK["kernels"], ex.STACK["kernel_size"]) != (16, 5)
+    assert cnn_lib.conv_params(3, ex.STACK["kernels"], ex.STACK["kernel_size"]) != cnn_lib.conv_params(3, 16, 5)
 
 
 def test_stack_shape():
-    assert ex.check_stack_shape((16, 30, 30)) and ex.check_stack_shape([16, 30, 30])
-    assert ex.check_stack_shape((16, 30, 30)).message.startswith("(16, 30, 30)")
-    assert "rounded up" in ex.check_stack_shape((16, 31, 31)).message
-    assert "+ 1" in ex.check_stack_shape((16, 29, 29)).message
-    assert "one per input channel" in ex.check_stack_shape((3, 30, 30)).message
-    assert "tuple" in ex.check_stack_shape("16, 30, 30").message
-    assert "3 axes" in ex.check_stack_shape((16, 30)).message
-    assert "output_size" in ex.check_stack_shape((16, 30, 29)).message
+    assert ex.check_stack_shape((10, 29, 29)) and ex.check_stack_shape([10, 29, 29])
+    assert ex.check_stack_shape((10, 29, 29)).message.startswith("(10, 29, 29)")
+    assert "rounded up" in ex.check_stack_shape((10, 30, 30)).message
+    assert "+ 1" in ex.check_stack_shape((10, 28, 28)).message
+    assert "one per input channel" in ex.check_stack_shape((3, 29, 29)).message
+    assert "tuple" in ex.check_stack_shape("10, 29, 29").message
+    assert "3 axes" in ex.check_stack_shape((10, 29)).message
+    assert "output_size" in ex.check_stack_shape((10, 29, 27)).message
     # the checker agrees with cnn_lib on a real layer
-    y = cnn_lib.Conv2d(3, 16, 5, stride=2).forward(np.zeros((1, 3, 64, 64), dtype=np.float32))
+    layer = cnn_lib.Conv2d(3, ex.STACK["kernels"], ex.STACK["kernel_size"], stride=ex.STACK["stride"])
+    y = layer.forward(np.zeros((1, 3, 64, 64), dtype=np.float32))
     assert ex.check_stack_shape(y.shape[1:])
 
 
 def test_stack_params_and_receptive_field():
-    assert ex.check_stack_params(cnn_lib.Conv2d(3, 16, 5).num_params())
-    assert "biases" in ex.check_stack_params(1200).message
+    assert ex.check_stack_params(cnn_lib.Conv2d(3, 10, 7).num_params())
+    assert "biases" in ex.check_stack_params(1470).message
     assert ex.check_receptive_field_3(7) and "added" in ex.check_receptive_field_3(9).message
+    assert "two layers" in ex.check_receptive_field_3(5).message          # forgot the third layer
+    assert "one layer only" in ex.check_receptive_field_3(3).message
+    assert cnn_lib.receptive_field([(3, 1)] * 2)[0] == 5 and cnn_lib.receptive_field([(3, 1)])[0] == 3
+
+
+# ---------------------------------------------------------------- cnn_lib.receptive
+@pytest.mark.parametrize("layers, n, node", [
+    ([(3, 1), (3, 1)], 9, (2, 2)), ([(3, 2), (3, 1)], 11, (1, 1)), ([(5, 1)], 7, (0, 2)),
+    ([(3, 1)] * 3, 9, (1, 1)), ([(2, 2), (3, 1)], 10, (0, 1)),
+])
+def test_influence_matches_receptive_field(layers, n, node):
+    field = influence(layers, n, node)
+    assert field.shape == (n, n) and field.dtype == np.float64 and field.min() >= 0
+    rf, jump = cnn_lib.receptive_field(layers)
+    assert extent(field) == (rf, rf)
+    rows, cols = np.nonzero(field)
+    assert (rows.min(), cols.min()) == (node[0] * jump, node[1] * jump)     # the field starts at node * jump
+
+
+def test_influence_counts_paths():
+    field = influence([(3, 1), (3, 1)], 9, (2, 2))                          # two 3x3 all-ones: 1 2 3 2 1 squared
+    line = np.array([1, 2, 3, 2, 1])
+    assert np.array_equal(field[2:7, 2:7], np.outer(line, line)) and field.sum() == 81
+    assert np.array_equal(influence([(1, 1)], 3, (1, 2)), np.eye(3)[1][:, None] * np.eye(3)[2])
+
+
+def test_influence_and_extent_errors_say_what_was_expected():
+    with pytest.raises(ValueError, match=r"node \(3, 0\) does not exist.*3 x 3.*rows 0 to 2.*Hint"):
+        influence([(3, 1)], 5, (3, 0))
+    with pytest.raises(ValueError, match=r"7x7 kernel does not fit in the 5 x 5.*Hint: use a larger n"):
+        influence([(7, 1)], 5, (0, 0))
+    with pytest.raises(ValueError, match=r"at most 40.*got 41.*Hint"):
+        influence([(3, 1)], 41, (0, 0))
+    with pytest.raises(TypeError, match=r"whole number.*got 2.5"):
+        influence([(3, 1)], 2.5, (0, 0))
+    with pytest.raises(ValueError, match=r"must be 2-D \(H, W\), got shape \(1, 3, 3\).*Hint"):
+        extent(np.ones((1, 3, 3)))
+    with pytest.raises(ValueError, match=r"0 everywhere.*Hint"):
+        extent(np.zeros((3, 3)))
+    assert extent(np.diag([0, 1, 1, 0])) == (2, 2)
 
 
 def test_exercises_are_registered_with_solutions_and_typical_mistakes():

@@ -4,6 +4,7 @@ import numbers
 import numpy as np
 
 from ..arithmetic import conv_params, output_size, receptive_field
+from ..kernels import kernel
 from .core import Feedback, check_choice, check_number, not_answered, register
 
 # ---------------------------------------------------------------- one node by hand
@@ -33,35 +34,37 @@ check_node = register("kernels.node_by_hand", check_node, solution=8,
                       wrong={-3: "flipped", 30: "minus signs", 22: "patch alone", -15: "element by element"})
 
 # ---------------------------------------------------------------- which kernel finds horizontal edges
-EDGE_QUIZ = {
-    "a": np.array([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]]),
-    "b": np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]]),
+EDGE_QUIZ = {      # a and b are the catalogue's vertical_edge and horizontal_edge (same signs)
+    "a": kernel("vertical_edge").astype(int),
+    "b": kernel("horizontal_edge").astype(int),
     "c": np.array([[0, -1, 0], [-1, 4, -1], [0, -1, 0]]),
     "d": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16,
 }
 _EDGE_HINTS = {
-    "a": "kernel a subtracts its left column from its right column, so it responds where brightness changes "
-         "from left to right: along a vertical edge. (The usual mix-up: a horizontal edge is a line running left "
+    "a": "kernel a subtracts its right column from its left column, so it responds where brightness changes "
+         "from left to right: along a vertical edge, and gives 0 on a horizontal one. (The usual mix-up: a horizontal edge is a line running left "
          "to right, and brightness changes across it, from top to bottom.) Look for rows that differ.",
-    "c": "kernel c (a Laplacian) responds to changes in every direction, and to spots and thin lines: "
-         "not to horizontal edges only.",
+    "c": "kernel c (a Laplacian) responds to changes in every direction (vertical edges too), and to spots and "
+         "thin lines: it is not a horizontal-edge detector.",
     "d": "kernel d has only positive weights that sum to 1: it is a blur, which keeps brightness and "
          "answers no change in particular.",
 }
 
 
 def check_horizontal_edge(answer):
-    """Which of the kernels in :data:`EDGE_QUIZ` ('a' to 'd') detects horizontal edges?"""
+    """Which of the kernels in :data:`EDGE_QUIZ` ('a' to 'd') is a horizontal-edge detector (responds to
+    horizontal edges, and gives 0 on vertical ones)?"""
     return check_choice(answer, "b", list(EDGE_QUIZ), _EDGE_HINTS,
-                        explain="b subtracts its top row from its bottom row: large where brightness changes "
-                                "from top to bottom, which is across a horizontal edge; 0 on flat areas.")
+                        explain="b subtracts its bottom row from its top row: large where brightness changes "
+                                "from top to bottom, which is across a horizontal edge; 0 on flat areas and on "
+                                "vertical edges (its three columns are the same).")
 
 
 check_horizontal_edge = register("kernels.horizontal_edge", check_horizontal_edge, solution="b",
                                  wrong={"a": "vertical", "c": "every direction", "d": "blur"})
 
 # ---------------------------------------------------------------- a feature-map stack
-STACK = dict(kernels=16, kernel_size=5, stride=2, height=64, width=64, channels=3)
+STACK = dict(kernels=10, kernel_size=7, stride=2, height=64, width=64, channels=3)
 
 
 def check_stack_shape(answer):
@@ -98,10 +101,10 @@ def check_stack_shape(answer):
                                              "side is output_size(n, kernel_size, stride)."))
 
 
-check_stack_shape = register("kernels.stack_shape", check_stack_shape, solution=(16, 30, 30),
-                             wrong={(16, 31, 31): "rounded up", (48, 30, 30): "all 3 input channels",
-                                    (30, 30, 16): "channels first", (16, 60, 60): "stride",
-                                    (1, 16, 30, 30): "batch axis"})
+check_stack_shape = register("kernels.stack_shape", check_stack_shape, solution=(10, 29, 29),
+                             wrong={(10, 30, 30): "rounded up", (30, 29, 29): "all 3 input channels",
+                                    (29, 29, 10): "channels first", (10, 58, 58): "stride",
+                                    (1, 10, 29, 29): "batch axis", (10, 28, 28): "+ 1"})
 
 
 def check_stack_params(answer):
@@ -116,8 +119,9 @@ def check_stack_params(answer):
                         explain=f"{K} kernels x ({C} x {k} x {k} weights) + {K} biases = {right}.")
 
 
-check_stack_params = register("kernels.stack_params", check_stack_params, solution=1216,
-                              wrong={416: "all 3 input channels", 1200: "biases", 1248: "per kernel"})
+check_stack_params = register("kernels.stack_params", check_stack_params, solution=1480,
+                              wrong={500: "all 3 input channels", 1470: "biases", 1500: "per kernel",
+                                     490: "each has a bias"})
 
 # ---------------------------------------------------------------- receptive field
 def check_receptive_field_3(answer):
@@ -126,10 +130,14 @@ def check_receptive_field_3(answer):
     slips = [(9, "you added the kernel sizes: each extra 3x3 layer widens the field by k - 1 = 2, not by 3."),
              (27, "you multiplied the kernel sizes: each 3x3 layer adds 2 pixels to the field, "
                   "it does not multiply it."),
-             (6, "start from the node's own pixel: 1 + 2 + 2 + 2.")]
+             (6, "start from the node's own pixel: 1 + 2 + 2 + 2."),
+             (5, "that is the field after two layers (1 + 2 + 2): the third 3x3 layer adds k - 1 = 2 more."),
+             (3, "that is one layer only: a single 3x3 kernel sees 3 x 3 pixels; the second and the third "
+                 "layer each add k - 1 = 2 more.")]
     return check_number(answer, right, slips,
                         explain=f"1 + 3 x (3 - 1) = {right}: the node sees {right} x {right} pixels.")
 
 
 check_receptive_field_3 = register("kernels.receptive_field_3", check_receptive_field_3, solution=7,
-                                   wrong={9: "added the kernel sizes", 27: "multiplied", 6: "own pixel"})
+                                   wrong={9: "added the kernel sizes", 27: "multiplied", 6: "own pixel",
+                                          5: "two layers", 3: "one layer only"})

@@ -27,8 +27,9 @@ def check_conv_params(answer, in_channels, out_channels, kernel_size):
                         explain=f"{c_out} kernels x ({c_in} x {k} x {k} weights) + {c_out} biases = {right}.")
 
 
-def check_shape(answer, expected, slips=(), explain=""):
-    """Compare a shape (a tuple or list of whole numbers) with ``expected``; ``slips``: (wrong shape, hint) pairs."""
+def check_shape(answer, expected, slips=(), explain="", hint="follow the shape layer by layer."):
+    """Compare a shape (a tuple or list of whole numbers) with ``expected``; ``slips``: (wrong shape, hint) pairs;
+    ``hint`` for any other wrong shape."""
     empty = not_answered(answer)
     if empty is not None:
         return empty
@@ -38,12 +39,12 @@ def check_shape(answer, expected, slips=(), explain=""):
     answer = tuple(int(n) for n in answer)
     if answer == tuple(expected):
         return Feedback(True, explain or f"{tuple(expected)}.")
-    for wrong, hint in slips:
+    for wrong, words in slips:
         if answer == tuple(wrong):
-            return Feedback(False, hint)
+            return Feedback(False, words)
     if len(answer) != len(expected):
         return Feedback(False, f"the shape should have {len(expected)} numbers (C, H, W), got {len(answer)}.")
-    return Feedback(False, "not yet: follow the shapes layer by layer in the table above.")
+    return Feedback(False, hint)
 
 
 check_pool2_shape = register(
@@ -55,9 +56,12 @@ check_pool2_shape = register(
         ((8, 5, 5), "channels: the second Conv2d has 16 kernels, so 16 feature maps; pooling keeps the channels."),
         ((16, 11, 11), "that is the shape before the pooling: MaxPool2d(2) halves height and width."),
         ((16, 12, 12), "a 3 x 3 convolution without padding shrinks 13 to 13 - 3 + 1 = 11, then pooling halves it.")],
-        explain="13 x 13 -> conv 3 x 3 -> 11 x 11 (16 maps) -> pool 2 -> floor(11 / 2) = 5: (16, 5, 5)."),
+        explain="13 x 13 -> conv 3 x 3 -> 11 x 11 (16 maps) -> pool 2 -> floor(11 / 2) = 5: (16, 5, 5).",
+        hint="follow the shape (C, H, W) from (1, 28, 28), one layer at a time: Conv2d(c_in, c_out, 3) without "
+             "padding makes C = c_out and each of H, W becomes n - 3 + 1; ReLU keeps the shape; MaxPool2d(2) keeps "
+             "C and makes each of H, W floor(n / 2)."),
     solution=(16, 5, 5), wrong={(16, 6, 6): "rounded up", (5, 5, 16): "channels first", (1, 16, 5, 5): "batch",
-                                (8, 5, 5): "16 kernels"})
+                                (8, 5, 5): "16 kernels", (16, 4, 4): "one layer at a time"})
 
 check_conv_params_3_16_5 = register(
     "layers.conv_params_3_16_5", partial(check_conv_params, in_channels=3, out_channels=16, kernel_size=5),
@@ -65,34 +69,45 @@ check_conv_params_3_16_5 = register(
                           256: "square"})
 
 NO_PARAMS_OPTIONS = {
-    "a": "only the input layer",
-    "b": "the input layer, ReLU, MaxPool2d and Flatten",
+    "a": "only the input row",
+    "b": "the input row, ReLU, MaxPool2d, Flatten and the softmax row",
     "c": "Conv2d and Linear",
-    "d": "none: every layer has some parameters",
+    "d": "none: every row has some parameters",
 }
 check_no_params = register(
     "layers.no_params",
     partial(check_choice, expected="b", options=list(NO_PARAMS_OPTIONS), hints={
-        "a": "ReLU, MaxPool2d and Flatten have 0 parameters too: each computes a fixed function "
-             "(max with 0, the max of a window, a reshape) with nothing to learn.",
+        "a": "ReLU, MaxPool2d, Flatten and softmax have 0 parameters too: each computes a fixed function "
+             "(max with 0, the max of a window, a reshape, exponentials divided by their sum) with nothing to learn.",
         "c": "those are the two kinds that DO have parameters (weights and biases): look at the parameters column.",
         "d": "look at the parameters column of the table: several rows show 0.",
-    }, explain="only Conv2d and Linear have weights and biases; the input layer, ReLU, MaxPool2d and "
-               "Flatten compute fixed functions."),
+    }, explain="only Conv2d and Linear have weights and biases; the input row, ReLU, MaxPool2d, Flatten and "
+               "softmax compute fixed functions."),
     solution="b", wrong={"a": "fixed function", "c": "do have", "d": "several rows"})
 
 
-def check_cross_entropy(answer, p):
-    """Check the cross-entropy loss -ln(p) when the network gives the right class probability ``p``."""
-    right = -math.log(p)
+def check_cross_entropy(answer, p, decimals=2):
+    """Check the cross-entropy loss -ln(p) when the network gives the right class probability ``p``.
+
+    The answer may be rounded or cut to ``decimals`` decimals: it must be within 0.6 units of the
+    last decimal (an absolute tolerance: for -ln(0.01) = 4.605, 4.60 and 4.61 pass, 4.59 and 4.62 do not).
+    """
+    right, tolerance = -math.log(p), 0.6 * 10.0 ** -decimals
     slips = [(-math.log10(p), "that is log base 10; cross-entropy uses the natural log, ln (np.log)."),
              (math.log(p), "mind the minus sign: ln(p) is negative for p < 1, the loss is -ln(p) >= 0."),
              (p, "the loss is not the probability itself: it is -ln(p)."),
              (1 - p, "the loss is not 1 - p: it is -ln(p), which grows without limit as p goes to 0.")]
-    return check_number(answer, right, slips, tolerance=0.01,
-                        explain=f"-ln({p:g}) = {right:.3f}: the smaller p, the larger the loss.")
+    explain = f"-ln({p:g}) = {right:.3f}: the smaller p, the larger the loss."
+    if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
+        if abs(answer - right) <= tolerance:
+            return Feedback(True, explain)
+        for wrong, hint in slips:
+            if abs(answer - wrong) <= tolerance:
+                return Feedback(False, hint)
+    return check_number(answer, right, explain=explain)   # placeholders, non-numbers, "too large / too small"
 
 
 check_loss_p001 = register(
     "layers.cross_entropy_p0.01", partial(check_cross_entropy, p=0.01),
-    solution=4.605, wrong={2.0: "natural log", -4.605: "minus sign", 0.99: "1 - p"})
+    solution=4.605, wrong={2.0: "natural log", -4.605: "minus sign", 0.99: "1 - p", 4.65: "too large",
+                           4.56: "too small"})

@@ -24,11 +24,12 @@ class LayerTable:
         self.total_params = sum(row["params"] for row in rows)
 
     def cells(self):
-        """Each row as strings in the order of ``COLUMNS``; a last row holds the total."""
+        """Each row as strings in the order of ``COLUMNS``; a last row holds the total. The "#" column is
+        the layer's index in ``model.layers`` (blank for the input and softmax rows: not layers of the model)."""
         def fmt(n):
             return "" if n is None else f"{n:,}"
-        body = [(str(i), r["layer"], r["kind"], str(r["output_shape"]), fmt(r["nodes"]), fmt(r["params"]),
-                 fmt(r["fc_params"])) for i, r in enumerate(self.rows)]
+        body = [(fmt(r["index"]), r["layer"], r["kind"], str(r["output_shape"]), fmt(r["nodes"]), fmt(r["params"]),
+                 fmt(r["fc_params"])) for r in self.rows]
         return body + [("", "total", "", "", "", fmt(self.total_params), "")]
 
     def __repr__(self):
@@ -44,26 +45,43 @@ class LayerTable:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def activations(model, x):
+    """Every layer's output for a batch ``x`` (N, C, H, W): a list with one array per layer.
+
+    ``activations(model, x)[i]`` is the output of ``model.layers[i]`` (batch axis kept), so the
+    last one is ``model.forward(x)``: the loop of ``Sequential.forward``, keeping every output.
+    Numbers only (no drawing). Introduced in notebook 01; ``LayerExplorer`` uses it too.
+    """
+    outputs = []
+    for layer in model.layers:
+        x = layer.forward(x)
+        outputs.append(x)
+    return outputs
+
+
 def layer_table(model, input_shape, softmax=True):
     """What each layer of ``model`` does to one input of ``input_shape`` (C, H, W), from ``model.summary``.
 
-    Each row: ``layer``, ``kind`` ("input" for the preprocessing row, "output" for the last layer
-    and the softmax row, "hidden" between), ``output_shape``, ``nodes`` (values in the output),
-    ``params`` (learnable values), ``fc_params``: for a Conv2d, the parameters a fully connected
-    layer would need to map the same number of input nodes to the same output nodes
-    (``linear_params(nodes_in, nodes_out)``), showing what parameter sharing saves; else None.
-    ``softmax=True`` adds the output layer's softmax (no parameters), applied to get probabilities.
+    One row per layer, numbered like ``model.layers`` (``index`` 0, 1, ...), between two rows that
+    are not layers of the model (``index`` None): the input (the preprocessing done before the
+    model) and, with ``softmax=True``, the softmax applied after it to turn the last layer's scores
+    (logits) into probabilities. Each row: ``index``, ``layer``, ``kind`` ("input", "hidden",
+    "output" for the last layer, "after the model" for softmax), ``output_shape``, ``nodes``
+    (values in the output), ``params`` (learnable values), ``fc_params``: for a Conv2d, the
+    parameters a fully connected layer would need to map the same number of input nodes to the
+    same output nodes (``linear_params(nodes_in, nodes_out)``, biases included), else None.
     """
     summary = model.summary(input_shape)
-    rows = [dict(summary[0], layer="input (preprocessing)", kind="input", fc_params=None)]
+    rows = [dict(summary[0], index=None, layer="input (preprocessing, before the model)", kind="input",
+                 fc_params=None)]
     for i, (row, layer) in enumerate(zip(summary[1:], model.layers)):
         kind = "output" if i == len(model.layers) - 1 else "hidden"
         fc = linear_params(rows[-1]["nodes"], row["nodes"]) if isinstance(layer, Conv2d) else None
-        rows.append(dict(row, kind=kind, fc_params=fc))
+        rows.append(dict(row, index=i, kind=kind, fc_params=fc))
     if softmax:
         last = rows[-1]
-        rows.append(dict(layer="softmax", kind="output", output_shape=last["output_shape"], nodes=last["nodes"],
-                         params=0, fc_params=None))
+        rows.append(dict(index=None, layer="softmax (applied after the model)", kind="after the model",
+                         output_shape=last["output_shape"], nodes=last["nodes"], params=0, fc_params=None))
     return LayerTable(rows)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from ..layers import Sequential
 from ..losses import softmax
 from ..viz import DIVERGING, IMAGE, SEQUENTIAL, symmetric_limits
-from ..viz.layers import LABEL, OTHER          # bars: other classes blue, the label orange and hatched
+from ..viz.layers import LABEL, OTHER, activations, layer_table   # bars: other classes blue, the label orange
 from .base import Explorer
 
 
@@ -21,12 +21,16 @@ class LayerExplorer(Explorer):
     images, a flattened vector as one picture (a row per channel), class scores and
     probabilities as bars. The figure is built once, for the largest number of maps; ``update``
     only changes data, colour limits, bar heights and visibility.
+
+    The ``layer`` control uses the numbers of ``model.layers`` (0 is the first layer), like
+    :func:`~cnn_lib.viz.layers.layer_table`; ``"input"`` and ``"softmax"`` are the rows before and
+    after the model.
     """
 
     title = "layer explorer"
     image_width = 760
 
-    def __init__(self, models, images, labels, photo=None, index=0, layer=1):
+    def __init__(self, models, images, labels, photo=None, index=0, layer=0):
         super().__init__(figsize=(9.5, 3.6))
         self.fig.set_layout_engine(None)       # fixed positions: no layout pass (and no extra draw) per PNG
         self.models = {"network": models} if isinstance(models, Sequential) else dict(models)
@@ -43,18 +47,18 @@ class LayerExplorer(Explorer):
         if len({str(s) for s in shapes.values()}) > 1:
             raise ValueError(f"LayerExplorer: the networks must have the same layers and shapes, got {shapes}. "
                              "Hint: build them with the same function, e.g. small_cnn().")
-        self.rows = next(iter(self.models.values())).summary(self.images.shape[1:])   # row 0: input; 1 per layer
-        self.rows[0]["layer"] = "input (preprocessing)"
-        self.rows.append(dict(layer="softmax", output_shape=self.rows[-1]["output_shape"],
-                              nodes=self.rows[-1]["nodes"], params=0))
-        self.n_out = len(self.rows) - 2                       # the last layer (scores); then softmax
+        self.rows = layer_table(next(iter(self.models.values())), self.images.shape[1:]).rows   # input, layers, softmax
+        keys = ["input"] + list(range(len(self.rows) - 2)) + ["softmax"]     # the layer control's values
+        self.position = {key: p for p, key in enumerate(keys)}               # value -> row (input is row 0)
+        self.n_out = len(self.rows) - 2                       # row of the last layer (scores); then softmax
         self._cache = {}
         self._build_figure(max(r["output_shape"][0] for r in self.rows if len(r["output_shape"]) == 3))
         self.digit = widgets.IntSlider(value=index, min=0, max=len(self.images) - 1, description="test digit",
                                        continuous_update=False)
         self.use_photo = widgets.ToggleButton(value=False, description="use the photo", disabled=photo is None)
-        self.layer = widgets.Dropdown(options=[(f"{i}: {r['layer']}", i) for i, r in enumerate(self.rows)],
-                                      value=layer, description="layer", layout=widgets.Layout(width="360px"))
+        labels = [r["layer"] if r["index"] is None else f"{r['index']}: {r['layer']}" for r in self.rows]
+        self.layer = widgets.Dropdown(options=list(zip(labels, keys)), value=layer, description="layer",
+                                      layout=widgets.Layout(width="400px"))
         controls = [self.digit, self.use_photo, self.layer]
         self.network = widgets.ToggleButtons(options=list(self.models), description="network")
         if len(self.models) > 1:
@@ -105,23 +109,21 @@ class LayerExplorer(Explorer):
         self.fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
         return buffer.getvalue()
 
-    def activations(self, name, photo, index):
-        """Outputs of every layer for one image, without the batch axis: [input, layer 1, ..., softmax]."""
+    def row_outputs(self, name, photo, index):
+        """One image's arrays, one per row, without the batch axis: [input, layer 0, ..., last layer, softmax]."""
         key = (name, photo, index)
         if key not in self._cache:
             x = (self.photo if photo else self.images[index])[None]       # (C, H, W) -> (1, C, H, W)
-            outs = [x]
-            for layer in self.models[name].layers:
-                outs.append(layer.forward(outs[-1]))
+            outs = [x, *activations(self.models[name], x)]
             outs.append(softmax(outs[-1]))
             self._cache = {key: [out[0] for out in outs]}                 # keep only the latest image
         return self._cache[key]
 
     def update(self):
-        photo, index, i = self.use_photo.value, self.digit.value, self.layer.value
+        photo, index, i = self.use_photo.value, self.digit.value, self.position[self.layer.value]
         if photo and self.photo is None:
             return self.explain("no photo was given to this explorer; pick a test digit instead.")
-        outs = self.activations(self.network.value, photo, index)
+        outs = self.row_outputs(self.network.value, photo, index)
         out, row = outs[i], self.rows[i]
         what = "the photo (the network has only ever seen digits)" if photo else \
             f"test digit #{index}, labelled {self.labels[index]}"
@@ -129,12 +131,13 @@ class LayerExplorer(Explorer):
             what += f", through the {self.network.value} network"
         self.input_art.set_data(outs[0][0])
         self.input_ax.set_title("input: photo" if photo else f"input: a {self.labels[index]}", fontsize=10)
-        kind = "input" if i == 0 else "output" if i >= self.n_out else "hidden"
+        kind = row["kind"]
         noun = ("channel" if i == 0 else "feature map") + ("s" if out.ndim == 3 and out.shape[0] > 1 else "")
-        short = ("probabilities (softmax)" if i > self.n_out else "class scores (logits)" if i == self.n_out
+        short = ("probabilities" if i > self.n_out else "class scores (logits)" if i == self.n_out
                  else f"{out.shape[0]} {noun} of {out.shape[1]} x {out.shape[2]}" if out.ndim == 3
                  else f"{out.size} numbers in one row")
-        self.headline.set_text(f"layer {i}: {row['layer']} ({kind}), output {tuple(out.shape)}: {short}")
+        name = row["layer"] if row["index"] is None else f"layer {row['index']}: {row['layer']} ({kind})"
+        self.headline.set_text(f"{name}, output {tuple(out.shape)}: {short}")
         if out.ndim == 3:
             words = self._show_maps(out, noun)
         elif i >= self.n_out:
@@ -142,9 +145,14 @@ class LayerExplorer(Explorer):
         else:
             words = self._show_vector(out, outs[i - 1].shape)
         params = f"{row['params']:,} parameters" if row["params"] else "no parameters"
-        article = "a" if kind == "hidden" else "an"
-        return (f"Input: {what}. Layer {i}: <code>{row['layer']}</code>, {article} <b>{kind}</b> layer "
-                f"with {params}. Output shape {tuple(out.shape)}: {words}")
+        if i == 0:
+            shown = "the <b>input</b> (the preprocessing done before the model), no parameters"
+        elif i > self.n_out:
+            shown = "<b>softmax</b>, applied after the model to the last layer's scores, no parameters"
+        else:
+            article = "a" if kind == "hidden" else "an"
+            shown = f"layer {row['index']}: <code>{row['layer']}</code>, {article} <b>{kind}</b> layer with {params}"
+        return f"Input: {what}. Showing {shown}. Output shape {tuple(out.shape)}: {words}"
 
     def _panels(self, maps=0, vector=False, bars=False):
         for k, ax in enumerate(self.map_axes):
@@ -206,6 +214,6 @@ def demo_moves():
     model = Sequential(Conv2d(1, 8, 3, rng=rng), ReLU(), MaxPool2d(2), Conv2d(8, 16, 3, rng=rng), ReLU(),
                        MaxPool2d(2), Flatten(), Linear(400, 10, rng=rng))
     explorer = LayerExplorer(model, x_test[:100], y_test[:100], photo=x_test[100])
-    by_layer = LayerExplorer(model, x_test[:100], y_test[:100], layer=1)
+    by_layer = LayerExplorer(model, x_test[:100], y_test[:100], layer=0)
     return [("01 layer explorer: test digit (conv maps)", explorer, explorer.digit, [5, 17, 42, 3, 99] * 4),
-            ("01 layer explorer: layer", by_layer, by_layer.layer, [1, 2, 4, 7, 8, 9, 0, 6] * 3)]
+            ("01 layer explorer: layer", by_layer, by_layer.layer, [0, 1, 3, 6, 7, "softmax", "input", 5] * 3)]
