@@ -3,11 +3,13 @@
 
     python3 course.py lab     # open the course in JupyterLab at notebooks/00-start-here.ipynb
     python3 course.py test    # run the whole test suite: library tests + every notebook (nbval)
+    python3 course.py browser-test   # every notebook run and its widgets moved in JupyterLab + headless Chromium
 
 The first run makes a virtual environment in .venv/ and installs the exact versions pinned
 in requirements.txt plus this project (a few minutes, once); later runs reuse it and
-reinstall only when requirements.txt or pyproject.toml change. Extra arguments go to
-``jupyter lab`` or ``pytest`` (e.g. ``python3 course.py test -x tests/test_arithmetic.py``).
+reinstall only when requirements.txt or pyproject.toml change. ``browser-test`` also installs
+requirements-browser.txt (Playwright, once) and needs Chromium (``apt-get install chromium``).
+Extra arguments go to ``jupyter lab`` or ``pytest`` (e.g. ``python3 course.py test -x tests/test_arithmetic.py``).
 JupyterLab listens on localhost only and keeps its token: open the link it prints.
 """
 import hashlib
@@ -23,13 +25,14 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / "course-installed.txt"
+BROWSER_STAMP = VENV / "course-browser-installed.txt"
 SUPPORTED = ((3, 11), (3, 13))
 
 
-def fingerprint():
+def fingerprint(names=("requirements.txt", "pyproject.toml")):
     """Hash of the files that decide what is installed."""
     digest = hashlib.sha256()
-    for name in ("requirements.txt", "pyproject.toml"):
+    for name in names:
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()
 
@@ -57,20 +60,41 @@ def setup():
     STAMP.write_text(fingerprint())
 
 
+def browser_setup():
+    """Add the browser tests' pins (requirements-browser.txt, on top of the main lock) to .venv, once."""
+    names = ("requirements.txt", "requirements-browser.txt")
+    if BROWSER_STAMP.is_file() and BROWSER_STAMP.read_text() == fingerprint(names):
+        return
+    run(PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-r", "requirements-browser.txt")
+    BROWSER_STAMP.write_text(fingerprint(names))
+
+
 def lab_command(jupyter):
     """JupyterLab on 127.0.0.1 only (token kept), showing the whole course folder, opening notebook 00."""
     return [jupyter, "lab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={ROOT}",
             "--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb"]
 
 
+def course_environment():
+    """This process's environment, plus one BLAS thread unless the user chose otherwise.
+
+    The course multiplies small matrices: extra BLAS threads cost more than they save (on 2
+    cores, training in notebook 05 took ~1.7x as long with two). Results do not change.
+    """
+    return {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+
+
 def main(argv):
-    commands = {"lab": lab_command(BIN / "jupyter"), "test": [PYTHON, "-m", "pytest"]}
+    commands = {"lab": lab_command(BIN / "jupyter"), "test": [PYTHON, "-m", "pytest"],
+                "browser-test": [PYTHON, "-m", "pytest", "tests/browser", "--browser"]}
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     setup()
+    if argv[0] == "browser-test":
+        browser_setup()
     command = [str(a) for a in commands[argv[0]] + argv[1:]]
     print("+", " ".join(command), flush=True)
-    return subprocess.run(command, cwd=ROOT).returncode
+    return subprocess.run(command, cwd=ROOT, env=course_environment()).returncode
 
 
 if __name__ == "__main__":

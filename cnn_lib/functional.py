@@ -109,11 +109,15 @@ def im2col(x, KH, KW, stride=1, padding=0):
     """Windows laid out as rows of a matrix: (N, C, H, W) -> (N*OH*OW, C*KH*KW).
 
     One row per output node, one column per weight, so a convolution is a single matrix product.
+    For speed the copy is made in the order (C, KH, KW, N, OH, OW), where the innermost axis
+    walks along an image row (long runs of neighbouring pixels), and the transpose of that
+    contiguous (C*KH*KW, N*OH*OW) matrix is returned: same values, a view, no second copy.
     """
     win = windows(x, KH, KW, stride, padding)
     N, C, OH, OW = win.shape[:4]
-    # (N, C, OH, OW, KH, KW) -> (N, OH, OW, C, KH, KW) -> (N*OH*OW, C*KH*KW)
-    return win.transpose(0, 2, 3, 1, 4, 5).reshape(N * OH * OW, C * KH * KW)
+    # (N, C, OH, OW, KH, KW) -> (C, KH, KW, N, OH, OW) -> (C*KH*KW, N*OH*OW), contiguous copy
+    cols_t = win.transpose(1, 4, 5, 0, 2, 3).reshape(C * KH * KW, N * OH * OW)
+    return cols_t.T                                       # (C*KH*KW, N*OH*OW) -> (N*OH*OW, C*KH*KW), a view
 
 
 def col2im(dwin, x_shape, stride=1, padding=0):
@@ -147,12 +151,12 @@ def conv2d_with_cols(x, weight, bias=None, stride=1, padding=0):
     s, p, OH, OW = _conv_args("conv2d", x, weight, bias, stride, padding)
     N = x.shape[0]
     C_out, C, KH, KW = weight.shape
-    cols = im2col(x, KH, KW, s, p)                       # (N*OH*OW, C*KH*KW)
-    y = cols @ weight.reshape(C_out, C * KH * KW).T     # (N*OH*OW, C*KH*KW) @ (C*KH*KW, C_out)
+    cols = im2col(x, KH, KW, s, p)                       # (N*OH*OW, C*KH*KW), a view of a (C*KH*KW, N*OH*OW) array
+    y = weight.reshape(C_out, C * KH * KW) @ cols.T     # (C_out, C*KH*KW) @ (C*KH*KW, N*OH*OW) -> (C_out, N*OH*OW)
     if bias is not None:
-        y += bias
-    # (N*OH*OW, C_out) -> (N, OH, OW, C_out) -> (N, C_out, OH, OW)
-    return ConvForward(y.reshape(N, OH, OW, C_out).transpose(0, 3, 1, 2), cols)
+        y += bias[:, None]                               # (C_out,) -> (C_out, 1): one bias per row
+    # (C_out, N*OH*OW) -> (C_out, N, OH, OW) -> (N, C_out, OH, OW)
+    return ConvForward(y.reshape(C_out, N, OH, OW).transpose(1, 0, 2, 3), cols)
 
 
 def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None):
@@ -169,13 +173,18 @@ def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None):
         raise ValueError(f"conv2d_backward: dy must have the output's shape {(N, C_out, OH, OW)}, got {dy.shape}.")
     if cols is None:
         cols = im2col(x, KH, KW, s, p)
-    # (N, C_out, OH, OW) -> (N, OH, OW, C_out) -> (N*OH*OW, C_out)
-    dy_rows = dy.transpose(0, 2, 3, 1).reshape(N * OH * OW, C_out)
-    dweight = (dy_rows.T @ cols).reshape(weight.shape)  # (C_out, N*OH*OW) @ (N*OH*OW, C*KH*KW)
-    dcols = dy_rows @ weight.reshape(C_out, -1)          # (N*OH*OW, C_out) @ (C_out, C*KH*KW)
-    # (N*OH*OW, C*KH*KW) -> (N, OH, OW, C, KH, KW) -> (N, C, OH, OW, KH, KW)
-    dwin = dcols.reshape(N, OH, OW, C, KH, KW).transpose(0, 3, 1, 2, 4, 5)
-    return ConvGrads(col2im(dwin, x.shape, s, p), dweight, dy_rows.sum(axis=0))
+    # For speed, work with "channels first" matrices, (channels, N*OH*OW), like im2col's copy.
+    # (N, C_out, OH, OW) -> (C_out, N, OH, OW) -> (C_out, N*OH*OW)
+    dy_t = dy.transpose(1, 0, 2, 3).reshape(C_out, N * OH * OW)
+    # dweight = dy_t @ cols, computed as the transpose of (C*KH*KW, N*OH*OW) @ (N*OH*OW, C_out):
+    # the same sums, in the operand order BLAS runs fastest here
+    dweight = (cols.T @ dy_t.T).T.reshape(weight.shape)  # (C_out, C*KH*KW) -> (C_out, C, KH, KW)
+    dcols_t = weight.reshape(C_out, -1).T @ dy_t         # (C*KH*KW, C_out) @ (C_out, N*OH*OW)
+    # col2im treats its first two axes alike, so it can add up in (C, N) order, dcols_t's memory order:
+    # (C*KH*KW, N*OH*OW) -> (C, KH, KW, N, OH, OW) -> (C, N, OH, OW, KH, KW), a view
+    dwin_t = dcols_t.reshape(C, KH, KW, N, OH, OW).transpose(0, 3, 4, 5, 1, 2)
+    dx = col2im(dwin_t, (C, N, H, W), s, p).transpose(1, 0, 2, 3)   # (C, N, H, W) -> (N, C, H, W)
+    return ConvGrads(dx, dweight, dy_t.sum(axis=1))
 
 
 # ---------------------------------------------------------------- max pooling
@@ -224,21 +233,50 @@ def max_pool2d_backward_naive(dy, x, kernel_size, stride=None):
     return dx
 
 
+def _taps(x, k, s, OH, OW):
+    """For each offset (a, b) inside a k x k window, the pixel at that offset of every window.
+
+    Yields ``(a, b, tap)`` with ``tap`` a strided view (N, C, H, W) -> (N, C, OH, OW): ``tap[.., i, j]``
+    is ``x[.., i*s + a, j*s + b]``. Offsets come in row order, so the first one is the top-left.
+    """
+    for a in range(k):
+        for b in range(k):
+            yield a, b, x[:, :, a:a + s * (OH - 1) + 1:s, b:b + s * (OW - 1) + 1:s]
+
+
 def max_pool2d(x, kernel_size, stride=None):
-    """Vectorized max pooling: (N, C, H, W) -> (N, C, OH, OW). Same numbers as the naive loops."""
-    k, s, _, _ = _pool_args("max_pool2d", x, kernel_size, stride)
-    return windows(x, k, k, s).max(axis=(4, 5))
+    """Vectorized max pooling: (N, C, H, W) -> (N, C, OH, OW). Same numbers as the naive loops.
+
+    Loops over the k*k offsets inside a window (4 for 2x2 pooling), never over pixels: the
+    running maximum of the k*k strided views is each window's maximum.
+    """
+    k, s, OH, OW = _pool_args("max_pool2d", x, kernel_size, stride)
+    y = None
+    for _, _, tap in _taps(x, k, s, OH, OW):
+        y = tap.copy() if y is None else np.maximum(y, tap, out=y)    # (N, C, OH, OW)
+    return y
 
 
 def max_pool2d_backward(dy, x, kernel_size, stride=None):
-    """Vectorized max-pool gradient: dy (N, C, OH, OW) -> dx (N, C, H, W), routed to each window's argmax."""
+    """Vectorized max-pool gradient: dy (N, C, OH, OW) -> dx (N, C, H, W), routed to each window's argmax.
+
+    Each window's dy goes to the first position (in row order) holding its maximum, as in the
+    naive loops: offsets are visited in row order and a window stops being ``free`` once served.
+    """
     k, s, OH, OW = _pool_args("max_pool2d_backward", x, kernel_size, stride)
-    N, C = x.shape[:2]
-    flat = windows(x, k, k, s).reshape(N, C, OH, OW, k * k)   # (.., k, k) -> (.., k*k): copies
-    winner = flat.argmax(axis=-1)                              # (N, C, OH, OW), first max wins ties
-    dwin = np.zeros(flat.shape, dtype=np.result_type(dy, x))
-    np.put_along_axis(dwin, winner[..., None], dy[..., None], axis=-1)
-    return col2im(dwin.reshape(N, C, OH, OW, k, k), x.shape, s)  # (.., k*k) -> (.., k, k)
+    y = max_pool2d(x, k, s)                                   # (N, C, OH, OW): each window's maximum
+    dx = np.zeros(x.shape, dtype=np.result_type(dy, x))
+    free = np.ones(y.shape, dtype=bool)                       # windows whose dy has not been routed yet
+    for a, b, tap in _taps(x, k, s, OH, OW):
+        hit = (tap == y) & free                               # (N, C, OH, OW): first max is at offset (a, b)
+        free ^= hit                                           # served: no longer free (hit implies free)
+        view = dx[:, :, a:a + s * (OH - 1) + 1:s, b:b + s * (OW - 1) + 1:s]   # (N, C, OH, OW), strided
+        if s >= k:                                            # windows do not overlap: one dy per pixel at most
+            np.multiply(dy, hit, out=view)                    # dy where hit, 0 elsewhere, written in place
+        else:                                                 # overlapping windows: a pixel can collect several
+            view += dy * hit
+    dx += 0.0                                                 # -0.0 (negative dy times False) -> 0.0, as the loops give
+    return dx
 
 
 # ---------------------------------------------------------------- linear and relu

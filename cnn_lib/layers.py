@@ -172,6 +172,18 @@ class Sequential(Layer):
             dy = layer.backward(dy)
         return dy
 
+    def layer_outputs(self, x):
+        """``forward`` that keeps every layer's output: a list, item ``i`` from ``self.layers[i]``.
+
+        x (N, C, H, W) -> [(N, C_1, H_1, W_1), ..., (N, K)]; the last item is ``forward(x)``.
+        What the explorers and the feature-map figures show (notebooks 01 and 05).
+        """
+        outputs = []
+        for layer in self.layers:
+            x = layer.forward(x)
+            outputs.append(x)
+        return outputs
+
     def parameters(self):
         """``(layer, name)`` pairs for every learnable array: ``layer.params[name]``, ``layer.grads[name]``."""
         return [(layer, name) for layer in self.layers for name in layer.params]

@@ -253,3 +253,13 @@ def test_summary_rejects_a_batch_axis():
     with pytest.raises(ValueError) as info:
         lenet().summary((1, 1, 28, 28))
     assert "(1, 28, 28)" in str(info.value)
+
+
+def test_layer_outputs_keeps_every_output_and_ends_with_forward():
+    model = small_net()
+    x = np.random.default_rng(3).standard_normal((2, 2, 6, 6))
+    outputs = model.layer_outputs(x)
+    assert len(outputs) == len(model.layers)
+    assert [o.shape for o in outputs] == [(2, 3, 6, 6), (2, 3, 6, 6), (2, 3, 3, 3), (2, 27), (2, 4)]
+    assert np.array_equal(outputs[-1], model.forward(x))
+    assert np.array_equal(outputs[1], np.maximum(outputs[0], 0))

@@ -11,7 +11,7 @@ from cnn_lib.exercises.core import REGISTRY
 from cnn_lib.exercises.layers import (NO_PARAMS_OPTIONS, check_conv_params, check_conv_params_3_16_5,
                                       check_cross_entropy, check_loss_p001, check_no_params, check_pool2_shape,
                                       check_shape)
-from cnn_lib.viz.layers import activations, layer_table
+from cnn_lib.viz.layers import layer_table
 from cnn_lib.widgets.layers import LayerExplorer, demo_moves
 
 
@@ -132,7 +132,7 @@ def test_layer_table_renders_as_text_and_html():
 def test_activations_one_output_per_layer():
     model = small_cnn()
     x = np.random.default_rng(0).random((3, 1, 28, 28)).astype(np.float32)
-    outs = activations(model, x)
+    outs = model.layer_outputs(x)
     assert len(outs) == len(model.layers)
     assert [out.shape for out in outs] == [(3, *row["output_shape"]) for row in model.summary((1, 28, 28))[1:]]
     assert np.array_equal(outs[0], model.layers[0].forward(x)) and np.array_equal(outs[-1], model.forward(x))

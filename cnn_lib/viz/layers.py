@@ -45,20 +45,6 @@ class LayerTable:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def activations(model, x):
-    """Every layer's output for a batch ``x`` (N, C, H, W): a list with one array per layer.
-
-    ``activations(model, x)[i]`` is the output of ``model.layers[i]`` (batch axis kept), so the
-    last one is ``model.forward(x)``: the loop of ``Sequential.forward``, keeping every output.
-    Numbers only (no drawing). Introduced in notebook 01; ``LayerExplorer`` uses it too.
-    """
-    outputs = []
-    for layer in model.layers:
-        x = layer.forward(x)
-        outputs.append(x)
-    return outputs
-
-
 def layer_table(model, input_shape, softmax=True):
     """What each layer of ``model`` does to one input of ``input_shape`` (C, H, W), from ``model.summary``.
 

@@ -7,10 +7,11 @@ values, so tests call them directly. Display one by making it the last line of a
 """
 from .backprop import TrainingStepper
 from .base import Explorer
+from .digits import DigitExplorer, TrainingMonitor
 from .hello import HelloExplorer
 from .kernels import KernelExplorer, NodeInspector
 from .layers import LayerExplorer
 from .stride import StrideExplorer
 
 __all__ = ["Explorer", "HelloExplorer", "LayerExplorer", "KernelExplorer", "NodeInspector",
-           "StrideExplorer", "TrainingStepper"]
+           "StrideExplorer", "TrainingStepper", "DigitExplorer", "TrainingMonitor"]

@@ -8,7 +8,7 @@ import numpy as np
 from ..layers import Sequential
 from ..losses import softmax
 from ..viz import DIVERGING, IMAGE, SEQUENTIAL, symmetric_limits
-from ..viz.layers import LABEL, OTHER, activations, layer_table   # bars: other classes blue, the label orange
+from ..viz.layers import LABEL, OTHER, layer_table   # bars: other classes blue, the label orange
 from .base import Explorer
 
 
@@ -114,7 +114,7 @@ class LayerExplorer(Explorer):
         key = (name, photo, index)
         if key not in self._cache:
             x = (self.photo if photo else self.images[index])[None]       # (C, H, W) -> (1, C, H, W)
-            outs = [x, *activations(self.models[name], x)]
+            outs = [x, *self.models[name].layer_outputs(x)]
             outs.append(softmax(outs[-1]))
             self._cache = {key: [out[0] for out in outs]}                 # keep only the latest image
         return self._cache[key]

@@ -1,0 +1,223 @@
+"""Notebook 05 (train a CNN): training curves, confusion matrix, digits and mistakes, learned
+kernels and feature maps. Each ``*_figure`` function builds and returns a pyplot Figure;
+:class:`DigitDrawing` is the reusable figure of :class:`~cnn_lib.widgets.digits.DigitExplorer`.
+"""
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.image import imsave
+from matplotlib.ticker import MaxNLocator
+
+from .style import DIVERGING, IMAGE, SEQUENTIAL, symmetric_limits
+
+
+def tile_maps(maps, columns):
+    """Feature maps (K, H, W) side by side in one image: (rows*(H+1)-1, columns*(W+1)-1), NaN between.
+
+    Each map is divided by its own largest |value| (so each uses the whole colour range; signed
+    maps land in [-1, 1], non-negative ones in [0, 1]); the NaN cells between them draw as gaps.
+    """
+    maps = np.asarray(maps, dtype=np.float32)
+    K, H, W = maps.shape
+    rows = -(-K // columns)
+    scale = np.abs(maps).max(axis=(1, 2), keepdims=True)              # (K, 1, 1)
+    scaled = maps / np.where(scale > 0, scale, 1)
+    mosaic = np.full((rows * (H + 1) - 1, columns * (W + 1) - 1), np.nan, dtype=np.float32)
+    for k in range(K):
+        r, c = divmod(k, columns)
+        mosaic[r * (H + 1):r * (H + 1) + H, c * (W + 1):c * (W + 1) + W] = scaled[k]
+    return mosaic
+
+
+def _map_cmap(signed):
+    """Colour map for feature maps: PuOr (0 white, in the middle) if signed, viridis from 0 if not.
+
+    NaN, the gaps between tiled maps, draws white on viridis and grey on PuOr (where 0 is white).
+    """
+    return plt.get_cmap(DIVERGING if signed else SEQUENTIAL).with_extremes(bad="0.55" if signed else "white")
+
+
+def _off(ax):
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def digits_figure(images, titles, columns=10, size=0.95):
+    """Grey digits in a grid, each with a (short) title: images (N, 1, H, W) or (N, H, W) in [0, 1]."""
+    images = np.asarray(images).reshape(len(images), *np.shape(images)[-2:])    # (N, 1, H, W) -> (N, H, W)
+    rows = -(-len(images) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.3), dpi=80,
+                             squeeze=False, layout="constrained")
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for ax, image, title in zip(axes.flat, images, titles):
+        ax.imshow(image, cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+    return fig
+
+
+def mistakes_figure(images, y_true, y_pred, probs, columns=8):
+    """The digits a network got wrong, titled ``true 4 / guess 9 (61%)``: ``probs`` (N, K) from softmax."""
+    titles = [f"true {t}\nguess {p} ({q[p]:.0%})" for t, p, q in zip(y_true, y_pred, probs)]
+    return digits_figure(images, titles, columns=columns, size=1.1)
+
+
+def history_figure(history, lr_changes=(), figsize=(9, 3.2)):
+    """Loss and accuracy per epoch (training: circles, solid; test: squares, dashed) from a History.
+
+    ``lr_changes``: epochs (1-based) after which the learning rate was lowered, drawn as dotted lines.
+    """
+    epochs = np.arange(1, len(history.loss) + 1)
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=figsize, dpi=80, layout="constrained")
+    for ax, train, test, name in ((ax_loss, history.loss, history.val_loss, "loss (cross-entropy)"),
+                                  (ax_acc, history.accuracy, history.val_accuracy, "accuracy (%)")):
+        scale = 100 if ax is ax_acc else 1
+        ax.plot(epochs, np.multiply(train, scale), "o-", label="training digits (mean over the epoch)")
+        if test:
+            ax.plot(epochs, np.multiply(test, scale), "s--", label="test digits (after the epoch)")
+        for epoch in lr_changes:
+            ax.axvline(epoch + 0.5, color="grey", linestyle=":")
+        ax.set_xlabel("epoch")
+        ax.set_title(name, fontsize=10)
+        ax.set_xticks(epochs)
+        ax.grid(alpha=0.3)
+    ax_loss.legend(fontsize=8)
+    return fig
+
+
+def confusion_figure(matrix, figsize=(5.2, 4.4)):
+    """A confusion matrix (K, K) with its counts written in the cells; colour (cividis) shows the mistakes.
+
+    Rows are true classes, columns predicted ones. The diagonal (correct answers) is light grey,
+    so the colour scale is spent on the off-diagonal mistakes.
+    """
+    matrix = np.asarray(matrix)
+    K = len(matrix)
+    mistakes = np.where(np.eye(K, dtype=bool), np.nan, matrix).astype(float)    # diagonal -> NaN (grey)
+    cmap = plt.get_cmap("cividis").with_extremes(bad="#dddddd")
+    fig, ax = plt.subplots(figsize=figsize, dpi=80, layout="constrained")
+    top = max(np.nanmax(mistakes), 1)
+    image = ax.imshow(mistakes, cmap=cmap, vmin=0, vmax=top)
+    for (i, j), count in np.ndenumerate(matrix):
+        if count or i == j:
+            dark = i != j and count < 0.6 * top                          # cividis is dark at the low end
+            ax.text(j, i, str(count), ha="center", va="center", fontsize=9,
+                    color="white" if dark else "black", fontweight="bold" if i == j else "normal")
+    ax.set_xticks(range(K))
+    ax.set_yticks(range(K))
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    bar = fig.colorbar(image, ax=ax, shrink=0.8, label="mistakes (off the diagonal)")
+    bar.locator = MaxNLocator(integer=True)                                # counts: whole numbers only
+    bar.update_ticks()
+    return fig
+
+
+def kernels_figure(kernels, titles=None, columns=8, size=1.0):
+    """Small kernels (K, h, w), or a list of 2-D arrays of any sizes, in PuOr (orange < 0 < purple).
+
+    Each kernel is scaled to its own largest |weight|, so its pattern shows whatever its size.
+    """
+    rows = -(-len(kernels) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.2), dpi=80,
+                             squeeze=False, layout="constrained")
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for i, (ax, k) in enumerate(zip(axes.flat, kernels)):
+        vmin, vmax = symmetric_limits(k)
+        ax.imshow(k, cmap=DIVERGING, vmin=vmin, vmax=vmax, interpolation="nearest")
+        ax.set_title(titles[i] if titles is not None else f"kernel {i}", fontsize=9)
+    return fig
+
+
+def _maps_panel(ax, maps, name):
+    """Draw feature maps (C, H, W) as one tiled image on ``ax``; returns the AxesImage."""
+    C, H, W = maps.shape
+    signed = bool(np.any(maps < 0))
+    image = ax.imshow(tile_maps(maps, _columns(C)), cmap=_map_cmap(signed), vmin=-1 if signed else 0, vmax=1,
+                      interpolation="nearest")
+    ax.set_title(f"{name}\n{C} maps of {H} x {W}", fontsize=9)
+    _off(ax)
+    return image
+
+
+def _columns(count):
+    """How many feature maps per row in a tiled image: 4 for 16, 8 for 32."""
+    return 4 if count <= 16 else 8
+
+
+def feature_maps_figure(image, rows, figsize=(10, 5.0)):
+    """One digit (H, W), then the feature maps of hidden layers, tiled, one panel per layer.
+
+    ``rows``: a list of figure rows, each a list of ``(name, maps)`` with maps (C, H, W) of one
+    input (e.g. ``model.layer_outputs(...)[i][0]``). The digit sits left of the first row.
+    """
+    columns = 1 + max(len(row) for row in rows)
+    fig, axes = plt.subplots(len(rows), columns, figsize=figsize, dpi=80, squeeze=False, layout="constrained")
+    for ax in axes.flat:
+        ax.set_axis_off()
+    axes[0, 0].imshow(image, cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
+    axes[0, 0].set_title(f"input\n{image.shape[0]} x {image.shape[1]}", fontsize=9)
+    for r, row in enumerate(rows):
+        for c, (name, maps) in enumerate(row):
+            _maps_panel(axes[r, c + 1], maps, name)
+    return fig
+
+
+class DigitDrawing:
+    """The figure of the digit explorer, made once: the digit, its class probabilities, and the
+    feature maps of each hidden layer, all redrawn in place by :meth:`show`.
+
+    ``fig``: a Figure outside pyplot (``viz.new_figure``); ``outputs``: one example of every layer's
+    maps (C, H, W), which fixes the panels' sizes; ``names``: their titles.
+
+    :meth:`png` is fast because it "blits": the fixed parts (axes, ticks, titles: most of the text,
+    which is slow to draw) are drawn once into a cached picture, and each call only draws the
+    artists that change (marked ``animated``) on top of it.
+    """
+
+    def __init__(self, fig, outputs, names, num_classes=10):
+        self.fig, self.canvas, self.background = fig, FigureCanvasAgg(fig), None
+        widths = [1, 1.4] + [1.6 if m.shape[0] > 16 else 1 for m in outputs]
+        axes = fig.subplots(1, len(widths), gridspec_kw={"width_ratios": widths})
+        self.digit = _off(axes[0]).imshow(np.zeros((28, 28)), cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
+        self.digit_title = axes[0].set_title("", fontsize=9)
+        self.bars = axes[1].bar(range(num_classes), np.zeros(num_classes), color="#bbbbbb", edgecolor="black")
+        axes[1].set_ylim(0, 1)
+        axes[1].set_xticks(range(num_classes))
+        axes[1].set_yticks([0, 0.5, 1])
+        axes[1].set_title("probabilities\n(dark bar: the guess)", fontsize=9)
+        axes[1].tick_params(labelsize=8)
+        self.true_mark = axes[1].text(0, -0.13, "true", ha="center", va="top", fontsize=8, fontweight="bold")
+        self.maps = [_maps_panel(ax, maps, name) for ax, maps, name in zip(axes[2:], outputs, names)]
+        self.changing = [self.digit, self.digit_title, *self.bars, self.true_mark, *self.maps]
+        for artist in self.changing:
+            artist.set_animated(True)                  # left out of the cached picture of the fixed parts
+
+    def show(self, image, probs, outputs, label):
+        """Redraw for one digit: image (H, W), probs (K,), outputs as in ``__init__``, its true label."""
+        guess = int(np.argmax(probs))
+        self.digit.set_data(image)
+        self.digit_title.set_text(f"true {label}, guess {guess}\n({probs[guess]:.0%} sure)")
+        for k, (bar, p) in enumerate(zip(self.bars, probs)):
+            bar.set_height(p)
+            bar.set_facecolor("#3b528b" if k == guess else "#bbbbbb")     # viridis blue for the guess
+        self.true_mark.set_x(label)                                        # under the true digit's bar
+        for artist, maps in zip(self.maps, outputs):
+            artist.set_data(tile_maps(maps, _columns(len(maps))))
+
+    def png(self):
+        """The figure as PNG bytes: the cached fixed parts, with the changing artists drawn on top."""
+        if self.background is None:
+            self.canvas.draw()                         # lays out and draws all but the animated artists
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self.fig.set_layout_engine(None)           # the layout is fixed from now on
+        self.canvas.restore_region(self.background)
+        for artist in self.changing:
+            self.fig.draw_artist(artist)
+        buffer = io.BytesIO()
+        imsave(buffer, np.asarray(self.canvas.buffer_rgba()), format="png")   # (H, W, 4) uint8 pixels
+        return buffer.getvalue()

@@ -1,0 +1,107 @@
+"""Notebook 05's widgets: a progress monitor for ``fit`` and the explorer of a trained network."""
+import time
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..layers import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential
+from ..losses import softmax
+from ..train import predict
+from ..viz.training import DigitDrawing
+from .base import Explorer
+
+
+class TrainingMonitor:
+    """A progress bar and a text line for :func:`~cnn_lib.train.fit`: pass ``on_step=monitor.on_step``.
+
+    ``total_steps``: iterations over all the ``fit`` calls it will follow (epochs x steps per
+    epoch). It only changes a bar's value and a label's text (no display), so it is safe under
+    nbval and in tests; display it once before training, as the last line of a cell or with ``display``.
+    """
+
+    def __init__(self, total_steps):
+        self.total_steps = total_steps
+        self.bar = widgets.IntProgress(value=0, min=0, max=total_steps, description="training")
+        self.label = widgets.Label("waiting for the first iteration")
+        self.widget = widgets.HBox([self.bar, self.label])
+        self.steps, self.start = 0, None
+
+    def on_step(self, info):
+        """Callback for ``fit``: count one iteration, show epoch, iteration, batch loss and time."""
+        if self.start is None:
+            self.start = time.perf_counter()
+        self.steps += 1
+        self.bar.value = min(self.steps, self.total_steps)
+        epoch = (self.steps - 1) // info.steps_per_epoch + 1     # keeps counting across several fit calls
+        self.label.value = (f"epoch {epoch}, iteration {info.step + 1}/{info.steps_per_epoch}, "
+                            f"batch loss {info.loss:.3f}, {time.perf_counter() - self.start:.1f} s")
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"[training monitor: a progress bar over {self.total_steps} iterations]"
+        return bundle
+
+
+class DigitExplorer(Explorer):
+    """Pick a test digit; see what the trained ``model`` guesses, its probabilities and the feature
+    maps after each hidden layer (ReLU and pooling outputs), redrawn in place.
+
+    ``x`` (N, 1, 28, 28), ``y`` (N,): the test digits. The slider walks along them, or along the
+    digits the network gets wrong when "only mistakes" is ticked. ``layers``: indices of the
+    layers whose outputs are drawn (default: both ReLUs and both poolings of notebook 05's net).
+    """
+
+    title = "digit explorer"
+    image_width = 864                        # = 12 inches x 72 dpi: the PNG at its own size
+
+    def __init__(self, model, x, y, layers=(1, 2, 4, 5), names=None, index=0):
+        super().__init__(figsize=(12, 3.2), dpi=72)
+        self.model, self.x, self.y, self.layers = model, x, y, list(layers)
+        self.probs = softmax(predict(model, x))                           # (N, K), computed once
+        self.mistakes = np.flatnonzero(self.probs.argmax(axis=1) != y)    # test indices it gets wrong
+        names = names or [repr(model.layers[i]).split("(")[0] + f" (layer {i})" for i in self.layers]
+        self.drawing = DigitDrawing(self.fig, self.maps_of(0), names, self.probs.shape[1])
+        self._adjusting = False
+        self.slider = widgets.IntSlider(value=index, min=0, max=len(x) - 1, description="test digit")
+        self.only_mistakes = widgets.Checkbox(value=False, description="only mistakes")
+        self.finish(self.slider, self.only_mistakes)
+
+    def maps_of(self, i):
+        """Feature maps of test digit ``i`` after each chosen layer: a list of (C, H, W) arrays."""
+        outputs = self.model.layer_outputs(self.x[i:i + 1])
+        return [outputs[k][0] for k in self.layers]
+
+    def png(self):
+        return self.drawing.png()             # blitted: only what changes is drawn again (see DigitDrawing)
+
+    def refresh(self):
+        if not self._adjusting:                # a slider range change made by update() itself: no redraw
+            super().refresh()
+
+    def update(self):
+        indices = self.mistakes if self.only_mistakes.value else np.arange(len(self.x))
+        if len(indices) == 0:
+            return self.explain("the network gets every test digit right, so there is no mistake to show. "
+                                "Untick 'only mistakes'.")
+        self._adjusting = True
+        self.slider.max = len(indices) - 1     # the slider walks along the chosen digits (may clamp its value)
+        self._adjusting = False
+        i = int(indices[self.slider.value])
+        probs, label = self.probs[i], int(self.y[i])
+        self.drawing.show(self.x[i, 0], probs, self.maps_of(i), label)
+        guess, second = int(probs.argmax()), int(np.argsort(probs)[-2])
+        where = f"mistake {self.slider.value + 1} of {len(indices)}: " if self.only_mistakes.value else ""
+        return (f"{where}test digit {i}: true {label}, guess {guess} ({probs[guess]:.0%}), "
+                f"{'right' if guess == label else 'WRONG'}. Second choice: {second} ({probs[second]:.0%}).")
+
+
+def demo_moves():
+    """Slider moves for benchmarks/bench_widgets.py, on an untrained net of notebook 05's shape
+    (same work per move as the trained one)."""
+    from ..data import load_mnist
+    _, _, x, y = load_mnist()
+    rng = np.random.default_rng(0)
+    model = Sequential(Conv2d(1, 16, 5, padding=2, rng=rng), ReLU(), MaxPool2d(2), Conv2d(16, 32, 5, rng=rng),
+                       ReLU(), MaxPool2d(2), Flatten(), Linear(800, 10, rng=rng))
+    explorer = DigitExplorer(model, x, y)
+    return [("05 digit explorer: test digit", explorer, explorer.slider, [5, 17, 400, 999, 0, 250] * 4)]
