@@ -64,6 +64,9 @@ def test_binder_builds_from_the_same_pins():
     assert post_build.startswith("#!/bin/bash") and "set -euo pipefail" in post_build
     assert "pip install --no-deps ." in post_build
     assert (ROOT / "postBuild").stat().st_mode & 0o111, "postBuild must be executable"
+    start = (ROOT / "start").read_text()
+    assert start.startswith("#!/bin/bash") and 'exec "$@"' in start and "OPENBLAS_NUM_THREADS" in start
+    assert (ROOT / "start").stat().st_mode & 0o111, "start must be executable"
     badge = re.search(r"https://mybinder\.org/v2/gh/[^)\s]+", README).group(0)
     assert badge.endswith("?urlpath=lab/tree/notebooks/00-start-here.ipynb"), badge
 
@@ -135,6 +138,14 @@ def test_lab_command_starts_jupyterlab_and_serves_notebook_00(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_course_commands_run_with_one_blas_thread_unless_told_otherwise(monkeypatch):
+    course = load_course_py()
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    assert course.course_environment()["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    assert course.course_environment()["OPENBLAS_NUM_THREADS"] == "2"
 
 
 def test_course_py_explains_usage():
