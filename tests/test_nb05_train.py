@@ -127,7 +127,10 @@ def test_figures_build_with_the_expected_panels(digits):
     probs = np.full((5, 10), 0.1)
     assert len(mistakes_figure(x[:5], y[:5], (y[:5] + 1) % 10, probs).axes) == 8         # one row of 8
     history = History(loss=[1, 0.5], accuracy=[0.5, 0.8], val_loss=[0.9, 0.6], val_accuracy=[0.6, 0.7])
-    assert len(history_figure(history, lr_changes=[1]).axes) == 2
+    curves = history_figure(history, lr_changes=[1])
+    assert len(curves.axes) == 2
+    assert [t.get_text() for t in curves.axes[0].get_legend().get_texts()] == [
+        "training digits (mean over the epoch)", "validation digits (after the epoch)"]
     matrix = confusion_figure(EXAMPLE)
     assert len(matrix.axes) == 2                                                           # matrix + colour bar
     assert "98" in [t.get_text() for t in matrix.axes[0].texts]
@@ -233,6 +236,8 @@ def test_double_first_layer_checker():
     assert "biases" in check_double_first_layer_16_32(34400).message
     assert "linear layer" in check_double_first_layer_16_32(42516).message
     assert "before the change" in check_double_first_layer_16_32(21258).message
+    assert "output layer" in check_double_first_layer_16_32(34474 - 8010).message       # Linear left out
+    assert "first layer alone" in check_double_first_layer_16_32(832).message
     assert "replace the ..." in check_double_first_layer_16_32(...).message
     # any widths: 8 -> 16 first kernels before a 16-kernel second conv
     assert check_double_first_layer(16 * 26 + (16 * 16 * 25 + 16) + 4010, c1=8, c2=16)
@@ -246,6 +251,9 @@ def test_most_confused_checker_names_each_slip():
     assert "0 to 9" in check_most_confused((3, 12), EXAMPLE).message
     assert "pair" in check_most_confused(4, EXAMPLE).message
     assert "whole numbers" in check_most_confused(("four", 9), EXAMPLE).message
+    assert "whole numbers" in check_most_confused((4.5, 9), EXAMPLE).message            # not truncated to (4, 9)
+    assert "whole numbers" in check_most_confused(("4", "9"), EXAMPLE).message
+    assert check_most_confused(np.array([4, 9]), EXAMPLE) and check_most_confused((4.0, 9.0), EXAMPLE)
     tied = np.diag([5, 5, 5])
     tied[0, 2] = tied[2, 1] = 2
     assert check_most_confused((0, 2), tied) and check_most_confused((2, 1), tied)    # either tied pair

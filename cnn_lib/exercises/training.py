@@ -19,7 +19,8 @@ def check_double_first_layer(answer, c1, c2, k=5, side=5, classes=10):
     """Total parameters once the first conv has 2 * c1 kernels (the rest of the net unchanged).
 
     Slips: forgetting that the second conv's kernels now span 2 * c1 input channels; forgetting
-    the biases; doubling the whole count; doubling only the first layer's weights.
+    the biases; doubling the whole count; the count before the change; leaving out the linear
+    layer; counting the first layer only.
     """
     before, right = lenet_params(c1, c2, k, side, classes), lenet_params(2 * c1, c2, k, side, classes)
     second_same = right - conv_params(2 * c1, c2, k) + conv_params(c1, c2, k)
@@ -29,7 +30,9 @@ def check_double_first_layer(answer, c1, c2, k=5, side=5, classes=10):
               "you forgot the biases: one per kernel in each conv layer, one per output in the linear layer."),
              (2 * before, f"not everything doubles: the linear layer still sees the same {side} x {side} x "
                           f"{c2} maps, so its {linear_params(c2 * side * side, classes)} parameters stay."),
-             (before, f"that is the count before the change ({before}): the first layer now has {2 * c1} kernels.")]
+             (before, f"that is the count before the change ({before}): the first layer now has {2 * c1} kernels."),
+             (right - linear_params(c2 * side * side, classes), "the output layer (Linear) has parameters too."),
+             (conv_params(1, 2 * c1, k), "that is the first layer alone; the question asks for the whole network.")]
     return check_number(answer, right, slips, explain=(
         f"conv 1: {conv_params(1, 2 * c1, k)}, conv 2: {conv_params(2 * c1, c2, k)} (its kernels now span "
         f"{2 * c1} channels), linear: {linear_params(c2 * side * side, classes)} (unchanged); total {right}."))
@@ -44,10 +47,12 @@ def check_most_confused(answer, matrix):
     empty = not_answered(answer)
     if empty is not None:
         return empty
-    if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
+    if not (isinstance(answer, (tuple, list, np.ndarray)) and len(answer) == 2):
         return Feedback(False, f"write the answer as a pair (true digit, guessed digit) like (3, 5), got {answer!r}.")
     try:
         true, guess = (int(a) for a in answer)
+        if (true, guess) != tuple(answer):             # 4.5 or "4": not a whole number
+            raise ValueError
     except (TypeError, ValueError):
         return Feedback(False, f"both entries should be digits (whole numbers 0-9), got {answer!r}.")
     matrix = np.asarray(matrix)
@@ -72,7 +77,8 @@ EXAMPLE[4, 9], EXAMPLE[9, 4], EXAMPLE[7, 2], EXAMPLE[3, 5] = 3, 1, 2, 2
 
 check_double_first_layer_16_32 = register(
     "training.double_first_layer", partial(check_double_first_layer, c1=16, c2=32),
-    solution=34474, wrong={21674: "input channels", 34400: "bias", 42516: "linear layer", 21258: "before"})
+    solution=34474, wrong={21674: "input channels", 34400: "bias", 42516: "linear layer", 21258: "before",
+                           26464: "output layer", 832: "first layer alone"})
 
 check_most_confused_example = register(
     "training.most_confused", partial(check_most_confused, matrix=EXAMPLE),

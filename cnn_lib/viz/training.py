@@ -66,18 +66,18 @@ def mistakes_figure(images, y_true, y_pred, probs, columns=8):
 
 
 def history_figure(history, lr_changes=(), figsize=(9, 3.2)):
-    """Loss and accuracy per epoch (training: circles, solid; test: squares, dashed) from a History.
+    """Loss and accuracy per epoch (training: circles, solid; validation: squares, dashed) from a History.
 
     ``lr_changes``: epochs (1-based) after which the learning rate was lowered, drawn as dotted lines.
     """
     epochs = np.arange(1, len(history.loss) + 1)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=figsize, dpi=80, layout="constrained")
-    for ax, train, test, name in ((ax_loss, history.loss, history.val_loss, "loss (cross-entropy)"),
-                                  (ax_acc, history.accuracy, history.val_accuracy, "accuracy (%)")):
+    for ax, train, val, name in ((ax_loss, history.loss, history.val_loss, "loss (cross-entropy)"),
+                                 (ax_acc, history.accuracy, history.val_accuracy, "accuracy (%)")):
         scale = 100 if ax is ax_acc else 1
         ax.plot(epochs, np.multiply(train, scale), "o-", label="training digits (mean over the epoch)")
-        if test:
-            ax.plot(epochs, np.multiply(test, scale), "s--", label="test digits (after the epoch)")
+        if val:
+            ax.plot(epochs, np.multiply(val, scale), "s--", label="validation digits (after the epoch)")
         for epoch in lr_changes:
             ax.axvline(epoch + 0.5, color="grey", linestyle=":")
         ax.set_xlabel("epoch")
