@@ -45,7 +45,11 @@ def test_every_exercise_has_a_checker_and_a_hidden_worked_solution(path):
         assert "replace the ..." in text_outputs(cell), f"{path.name}: {checker[0]} did not ask for an answer"
         assert solution is not None and solution["cell_type"] == "code", f"{path.name}: {checker[0]} has no solution cell"
         assert "solution" in solution["metadata"].get("tags", []), f"{path.name}: {checker[0]}'s solution is not tagged"
-        assert solution["metadata"].get("jupyter", {}).get("source_hidden"), f"{path.name}: {checker[0]}'s solution is visible"
+        hidden = solution["metadata"].get("jupyter", {})
+        assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), \
+            f"{path.name}: {checker[0]}'s solution (or its output, which shows the answer) is visible"
+        assert "".join(solution["source"]).startswith("# Worked solution"), \
+            f"{path.name}: a collapsed solution previews its first line: make it a neutral header"
         solution_source = "".join(solution["source"])
         assert f"{checker[0]}(" in solution_source, f"{path.name}: the solution does not run {checker[0]}"
         assert solution_source.lstrip().startswith("#"), f"{path.name}: {checker[0]}'s solution has no worked reasoning"

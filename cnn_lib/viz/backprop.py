@@ -24,7 +24,7 @@ def _arrow(ax, start, end, colour, style="-", text="", text_at=None):
                                  linestyle=style))
     if text:
         ax.text(*(text_at or ((start[0] + end[0]) / 2, start[1] + 1)), text, color=colour, ha="center",
-                va="bottom", fontsize=8)
+                va="bottom", fontsize=9)
 
 
 def draw_tiny_cnn(image=None, kernel=None, classes=("vertical", "horizontal")):
@@ -59,14 +59,14 @@ def draw_tiny_cnn(image=None, kernel=None, classes=("vertical", "horizontal")):
         for i in range(16):
             ax.plot([59.2, 70], [top + 3 - 1.2 * i, y], color="0.75", lw=0.4, zorder=0)
         ax.add_patch(Circle((71.2, y), 1.2, fc="white", ec="0.3"))
-        ax.text(73.2, y, classes[k], va="center", fontsize=8)
+        ax.text(73.2, y, classes[k], va="center", fontsize=9)
     ax.add_patch(Rectangle((93, middle - 6), 16, 12, fc="white", ec="0.3", ls="--"))
-    ax.text(101, middle, "softmax +\ncross-entropy\nloss L vs.\nlabel y", ha="center", va="center", fontsize=8)
+    ax.text(101, middle, "softmax +\ncross-entropy\nloss L vs.\nlabel y", ha="center", va="center", fontsize=9)
     labels = [(7, "input x\n6 x 6"), (21, "kernel W\n3 x 3 + bias"), (34, "feature map\n4 x 4"),
               (48, "ReLU\n4 x 4"), (59, "flatten\n16"), (74, "fully conn. 16 -> %d:\n%d logits (scores)" % (K, K)),
               (101, "training-time head\n(not in the model)")]
     for x, text in labels:
-        ax.text(x, 5.5, text, ha="center", va="top", fontsize=8)
+        ax.text(x, 5.5, text, ha="center", va="top", fontsize=9)
     gaps = [(13.5, 17.5), (24.5, 29.5), (38.5, 43.5), (52.5, 57.5), (60, 69.5), (85, 92.5)]
     for a, b in gaps:
         _arrow(ax, (a, middle + 1.5), (b, middle + 1.5), FORWARD)

@@ -112,7 +112,7 @@ def feature_maps_figure(image, rows, figsize=(10, 3)):
         for c, fmap in enumerate(maps):
             ax = axes[r, c + 2]
             image = ax.imshow(fmap, cmap=DIVERGING if signed else SEQUENTIAL, vmin=lo, vmax=hi, interpolation="nearest")
-            ax.set_title(f"map {c}" if r == 0 else "", fontsize=8)
+            ax.set_title(f"map {c}" if r == 0 else "", fontsize=9)
         box = axes[r, -1].get_position()                     # the row's last map, in figure fractions
         fig.colorbar(image, cax=fig.add_axes((0.95, box.y0, 0.008, box.height)))
         axes[r, 1].text(0.5, 0.5, label, transform=axes[r, 1].transAxes, rotation=90, ha="center", va="center",

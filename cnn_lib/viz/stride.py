@@ -111,10 +111,10 @@ def positions_figure(cases, titles=None, width=8.0):
         ax.hlines(top - 0.5, -0.5, N - 0.5, color="0.3", lw=0.8)
         step = 1 if N <= 24 else (4 if N <= 48 else 16)
         ticks = [c for c in range(N) if (c - p) % step == 0 or c == N - 1]
-        ax.set_xticks(ticks, [str(c - p) for c in ticks], fontsize=8)
+        ax.set_xticks(ticks, [str(c - p) for c in ticks], fontsize=9)
         shown = range(len(starts)) if len(starts) <= 12 else (0, len(starts) - 1)
         ax.set_yticks([(top - 1) / 2] + [first + j for j in shown],
-                      ["input"] + [f"start {starts[j] - p}" for j in shown], fontsize=8)
+                      ["input"] + [f"start {starts[j] - p}" for j in shown], fontsize=9)
         ax.tick_params(length=0)
         missing = never_read(n, k, s, p, d)
         if N > 48 and len(missing):                     # thin orange cells: point at them
@@ -126,7 +126,7 @@ def positions_figure(cases, titles=None, width=8.0):
     axes[-1, 0].set_xlabel("pixel index (padding outside 0 .. n-1)", fontsize=9)
     categories = [c for c in (PAD, NEVER, GAP, TAP) if any(c in lanes_image(*case) for case in cases)]
     fig.legend(handles=legend_handles(categories), loc="outside lower center", ncols=len(categories),
-               fontsize=8, frameon=False)
+               fontsize=9, frameon=False)
     return fig
 
 

@@ -84,7 +84,7 @@ def history_figure(history, lr_changes=(), figsize=(9, 3.2)):
         ax.set_title(name, fontsize=10)
         ax.set_xticks(epochs)
         ax.grid(alpha=0.3)
-    ax_loss.legend(fontsize=8)
+    ax_loss.legend(fontsize=9)
     return fig
 
 
