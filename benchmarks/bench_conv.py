@@ -9,7 +9,7 @@ Measures (all times from time.perf_counter; medians unless said otherwise; data 
    ``conv2d_naive`` + ``conv2d_backward_naive`` (Python loops). The naive pair runs once, on the
    whole batch (--quick: on 2 images, scaled linearly to 32; its loops are linear in N). Target: >= 50x.
 2. One training step (forward + softmax_cross_entropy + backward + Adam, via cnn_lib.train_step)
-   of a LeNet-sized net on 64 real MNIST images: median over ~30 steps after warm-up, the implied
+   of notebook 05's LeNet-like net (``cnn_lib.models.lenet``) on 64 real MNIST images: median over ~30 steps after warm-up, the implied
    time per epoch of 4,000 images, and a per-layer breakdown (forward and backward medians).
 3. The machine's float32 matmul rate (best of several ``a @ b``, square 256/512/1024) and the
    fraction of it the conv layers reach in step 2: conv FLOPs (forward 2*N*OH*OW*C_out*C_in*k*k,
@@ -27,6 +27,7 @@ import numpy as np
 
 import cnn_lib
 from cnn_lib import functional as F
+from cnn_lib.models import lenet
 
 MEDIAN = statistics.median
 
@@ -101,14 +102,6 @@ def bench_vectorized_vs_naive(quick):
           f"(target >= 50x: {'MET' if speedup >= 50 else 'NOT MET'})")
 
 
-def lenet():
-    cnn_lib.manual_seed(0)
-    return cnn_lib.Sequential(
-        cnn_lib.Conv2d(1, 8, 5, padding=2), cnn_lib.ReLU(), cnn_lib.MaxPool2d(2),
-        cnn_lib.Conv2d(8, 16, 5), cnn_lib.ReLU(), cnn_lib.MaxPool2d(2),
-        cnn_lib.Flatten(), cnn_lib.Linear(400, 10))
-
-
 def bench_train_step(quick):
     """Measure 2: whole train_step, then a per-layer breakdown; returns (conv seconds, conv FLOPs)."""
     x_train, y_train, _, _ = cnn_lib.load_mnist()
@@ -117,7 +110,7 @@ def bench_train_step(quick):
     batches = itertools.cycle([rng.choice(n_epoch, batch, replace=False) for _ in range(8)])
     steps, warmup = (10, 3) if quick else (30, 5)
 
-    model = lenet()
+    model = lenet()                          # notebook 05's network (cnn_lib.models)
     opt = cnn_lib.Adam(model, lr=1e-3)
 
     def step():
@@ -164,12 +157,9 @@ def bench_train_step(quick):
     print(f"   {'sum of the medians above (compare: one step)':<52}{'':24}{total * 1e3:10.3f}")
 
     conv_time = conv_flops = 0.0
-    for layer, (_, f, b) in zip(layers, rows):
+    for layer, (_, f, b), row in zip(layers, rows, model.summary((1, 28, 28))[1:]):
         if isinstance(layer, cnn_lib.Conv2d):
-            c_out, c_in, k, _ = layer.params["weight"].shape
-            h, w = layer.x.shape[2:]             # the input this layer saw in the last step
-            oh, ow = (cnn_lib.output_size(n, k, layer.stride, layer.padding) for n in (h, w))
-            conv_flops += 3 * 2 * batch * oh * ow * c_out * c_in * k * k   # fwd + bwd (dx, dweight)
+            conv_flops += 3 * 2 * batch * row["mult_adds"]       # fwd + bwd (dx, dweight), 2 FLOPs per multiply-add
             conv_time += f + b
     return conv_time, conv_flops
 

@@ -31,25 +31,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_conv  # noqa: E402  (the foundation's benchmark: header, clock, timeit, matmul rate)
 
 import cnn_lib  # noqa: E402
-from cnn_lib import Adam, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, fit  # noqa: E402
+from cnn_lib import Adam, Conv2d, fit  # noqa: E402
+from cnn_lib.models import lenet  # noqa: E402  (notebook 05's network, section 2)
 
 BATCH_SIZE = 64
 PHASES = [(5, 0.003), (3, 0.0005)]                     # (epochs, learning rate), as in the notebook
 N_VAL = 500                                            # the last 500 training digits: validation, as in the notebook
 
 
-def make_net(seed=0):
-    """Notebook 05's network (section 2)."""
-    cnn_lib.manual_seed(seed)
-    return Sequential(Conv2d(1, 16, 5, padding=2), ReLU(), MaxPool2d(2), Conv2d(16, 32, 5), ReLU(), MaxPool2d(2),
-                      Flatten(), Linear(800, 10))
-
-
 def notebook_run(data):
     """Section 3.3 of the notebook; returns (seconds, per-epoch validation accuracies, test accuracy, epochs)."""
     x_all, y_all, x_test, y_test = data
     x_train, y_train, x_val, y_val = x_all[:-N_VAL], y_all[:-N_VAL], x_all[-N_VAL:], y_all[-N_VAL:]
-    net = make_net()
+    net = lenet(seed=0)
     optimizer = Adam(net, lr=PHASES[0][1])
     start = time.perf_counter()
     accuracies = []
@@ -83,7 +77,7 @@ def bench_step(quick, data):
     x_train, y_train = data[0][:-N_VAL], data[1][:-N_VAL]
     steps, warmup = (10, 3) if quick else (40, 5)
     rng = np.random.default_rng(0)
-    model = make_net()
+    model = lenet(seed=0)
     optimizer = Adam(model, lr=1e-3)
     layers = model.layers
     fwd, bwd, whole = [[] for _ in layers], [[] for _ in layers], []
@@ -111,12 +105,10 @@ def bench_step(quick, data):
           f"without evaluation")
     print(f"   {'layer':<52}{'forward ms':>11}{'backward ms':>13}")
     conv_time = conv_flops = 0.0
-    for layer, f, b in zip(layers, fwd, bwd):
+    for layer, f, b, row in zip(layers, fwd, bwd, model.summary((1, 28, 28))[1:]):
         print(f"   {repr(layer):<52}{med(f) * 1e3:11.3f}{med(b) * 1e3:13.3f}")
         if isinstance(layer, Conv2d):
-            c_out, c_in, k, _ = layer.params["weight"].shape
-            oh, ow = (cnn_lib.output_size(n, k, layer.stride, layer.padding) for n in layer.x.shape[2:])
-            conv_flops += 3 * 2 * BATCH_SIZE * oh * ow * c_out * c_in * k * k     # forward + backward (dx, dweight)
+            conv_flops += 3 * 2 * BATCH_SIZE * row["mult_adds"]     # forward + backward (dx, dweight), 2 FLOPs each
             conv_time += med(f) + med(b)
     return conv_time, conv_flops
 

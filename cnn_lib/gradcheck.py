@@ -44,15 +44,13 @@ def check_layer(layer, x, seed=0):
     """Relative errors of a layer's backward against numerical gradients, for its input and each parameter.
 
     ``x`` is any input the layer accepts; the layer's parameters (for a ``Sequential``, those of
-    every layer inside, named like ``"0.weight"``) are converted to float64 first.
+    every layer inside, named like ``"0.weight"`` by ``named_slots``) are converted to float64 first.
     The scalar checked is ``sum(forward(x) * r)`` for a fixed random ``r``, so ``dy = r``.
     Returns ``{"x": err, "weight": err, ...}``.
     """
     x = np.array(x, dtype=np.float64)
-    inner = getattr(layer, "layers", None)
-    slots = ([(sub, name, f"{i}.{name}") for i, sub in enumerate(inner) for name in sub.params]
-             if inner is not None else [(layer, name, name) for name in layer.params])
-    for owner, name, _ in slots:
+    slots = layer.named_slots()                          # (label, owner, name): owner.params[name]
+    for _, owner, name in slots:
         owner.params[name] = owner.params[name].astype(np.float64)
     r = np.random.default_rng(seed).standard_normal(layer.forward(x).shape)
 
@@ -61,7 +59,7 @@ def check_layer(layer, x, seed=0):
 
     dx = layer.backward(r.copy())
     errors = {"x": rel_error(dx, numerical_gradient(f, x))}
-    for owner, name, label in slots:
+    for label, owner, name in slots:
         layer.forward(x)
         layer.backward(r.copy())
         errors[label] = rel_error(owner.grads[name], numerical_gradient(f, owner.params[name]))

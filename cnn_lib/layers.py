@@ -3,14 +3,21 @@
 Protocol (like PyTorch's modules, by hand):
 - ``forward(x) -> y`` keeps the inputs the gradients need;
 - ``backward(dy) -> dx`` returns a new array (``dy`` is never edited) and fills
-  ``layer.grads[name]`` for every ``layer.params[name]`` (names ``"weight"``, ``"bias"``).
-Layers without parameters have empty ``params`` and ``grads``. Introduced in notebook 01.
+  ``layer.grads[name]`` for every ``layer.params[name]`` (names ``"weight"``, ``"bias"``);
+- ``describe(in_shape) -> LayerInfo``: kind, output shape, parameters and multiply-adds for one
+  example, without running anything (``summary`` and ``metrics.multiply_adds`` add these up);
+- ``named_parameters()``: ``(name, array)`` with PyTorch's dotted names (``"0.weight"``).
+Layers without parameters have empty ``params`` and ``grads``. Containers keep their children in
+``.layers``. Introduced in notebook 01; ARCHITECTURE.md has the whole protocol.
 """
+import numbers
+from typing import NamedTuple
+
 import numpy as np
 
 from . import functional as F
-from ._checks import check_int, check_ndim
-from .arithmetic import PADDING_HINT, STRIDE_HINT
+from ._checks import check_int
+from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size
 
 _rng = np.random.default_rng(0)
 
@@ -32,6 +39,31 @@ def _init_uniform(shape, fan_in, rng):
     return rng.uniform(-bound, bound, size=shape).astype(np.float32)
 
 
+class LayerInfo(NamedTuple):
+    """What a layer does to ONE example (no batch axis), from :meth:`Layer.describe`.
+
+    ``kind``: the layer's type, e.g. ``"Conv2d"``; ``out_shape``: one example's output shape, e.g.
+    ``(8, 26, 26)``; ``params``: learnable values; ``mult_adds``: multiply-adds for one example
+    (a node of a Conv2d or Linear layer does one per weight of its kernel; pooling, ReLU and
+    reshapes do none).
+    """
+    kind: str
+    out_shape: tuple
+    params: int
+    mult_adds: int
+
+
+def _one_example(layer, in_shape, ndim=None, layout="(C, H, W)"):
+    """``in_shape`` as a tuple of ints >= 1 (with ``ndim`` axes if given), else a learner-facing error."""
+    shape = tuple(in_shape) if isinstance(in_shape, (tuple, list)) else None
+    if shape is None or not shape or (ndim and len(shape) != ndim) or not all(
+            isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1 for n in shape):
+        raise ValueError(f"{type(layer).__name__}.describe: in_shape must be one example's shape {layout}, "
+                         f"without the batch axis, got {in_shape!r}. Hint: for one grey 28x28 digit "
+                         f"write (1, 28, 28), not (1, 1, 28, 28).")
+    return tuple(int(n) for n in shape)
+
+
 class Layer:
     """Base class: a layer with no parameters."""
 
@@ -45,8 +77,33 @@ class Layer:
         return f"{type(self).__name__}()"
 
     def num_params(self):
-        """Number of learnable values (weights + biases)."""
-        return sum(p.size for p in self.params.values())
+        """Number of learnable values (weights + biases), children's included."""
+        return sum(array.size for _, array in self.named_parameters())
+
+    def named_slots(self, prefix=""):
+        """``(name, layer, key)`` for every learnable array, in order: ``layer.params[key]`` is the
+        array, ``layer.grads[key]`` its gradient, ``name`` its PyTorch-style name. A container
+        (anything with ``.layers``) lists its own arrays, then each child's, prefixed by the child's
+        index: ``"0.weight"``, and ``"2.0.weight"`` one container deeper."""
+        slots = [(prefix + key, self, key) for key in self.params]
+        for i, child in enumerate(getattr(self, "layers", ())):
+            slots += child.named_slots(f"{prefix}{i}.")
+        return slots
+
+    def named_parameters(self):
+        """``(name, array)`` for every learnable array, named as PyTorch's ``named_parameters()``
+        names them: ``"weight"``, ``"bias"`` for one layer; ``"0.weight"``, ``"3.bias"`` in a Sequential."""
+        return [(name, layer.params[key]) for name, layer, key in self.named_slots()]
+
+    def parameters(self):
+        """``(layer, key)`` pairs for every learnable array: ``layer.params[key]``, ``layer.grads[key]``."""
+        return [(layer, key) for _, layer, key in self.named_slots()]
+
+    def describe(self, in_shape):
+        """:class:`LayerInfo` for one example of shape ``in_shape`` (no batch axis). Every layer writes its own."""
+        raise NotImplementedError(f"{type(self).__name__}.describe: this layer does not say what it does to a "
+                                  f"shape, got in_shape {in_shape!r}. Hint: give the class a describe(in_shape) "
+                                  f"returning LayerInfo(kind, out_shape, params, mult_adds); see ARCHITECTURE.md.")
 
 
 class Conv2d(Layer):
@@ -69,6 +126,15 @@ class Conv2d(Layer):
     def __repr__(self):
         c_out, c_in, k, _ = self.params["weight"].shape
         return f"Conv2d({c_in}, {c_out}, kernel_size={k}, stride={self.stride}, padding={self.padding})"
+
+    def describe(self, in_shape):
+        c, h, w = _one_example(self, in_shape, 3)
+        c_out, c_in, k, _ = self.params["weight"].shape
+        if c != c_in:
+            raise ValueError(f"Conv2d.describe: in_shape must have {c_in} channels (in_channels), got {c} in "
+                             f"{tuple(in_shape)}. Hint: in_channels is the previous layer's out_channels.")
+        out = (c_out, output_size(h, k, self.stride, self.padding), output_size(w, k, self.stride, self.padding))
+        return LayerInfo("Conv2d", out, self.num_params(), int(np.prod(out)) * c_in * k * k)   # nodes x fan-in
 
     def forward(self, x):
         self.x = x
@@ -93,6 +159,11 @@ class MaxPool2d(Layer):
     def __repr__(self):
         return f"MaxPool2d(kernel_size={self.kernel_size}, stride={self.stride})"
 
+    def describe(self, in_shape):
+        c, h, w = _one_example(self, in_shape, 3)
+        out = (c, output_size(h, self.kernel_size, self.stride), output_size(w, self.kernel_size, self.stride))
+        return LayerInfo("MaxPool2d", out, 0, 0)
+
     def forward(self, x):
         self.x = x
         return F.max_pool2d(x, self.kernel_size, self.stride)
@@ -104,6 +175,9 @@ class MaxPool2d(Layer):
 class ReLU(Layer):
     """max(x, 0) elementwise; any shape in, same shape out."""
 
+    def describe(self, in_shape):
+        return LayerInfo("ReLU", _one_example(self, in_shape, layout="(any axes)"), 0, 0)
+
     def forward(self, x):
         self.x = x
         return F.relu(x)
@@ -114,6 +188,9 @@ class ReLU(Layer):
 
 class Flatten(Layer):
     """(N, C, H, W) -> (N, C*H*W): lines feature maps up for a fully connected layer."""
+
+    def describe(self, in_shape):
+        return LayerInfo("Flatten", (int(np.prod(_one_example(self, in_shape, layout="(C, H, W)"))),), 0, 0)
 
     def forward(self, x):
         self.shape = x.shape
@@ -136,6 +213,14 @@ class Linear(Layer):
     def __repr__(self):
         n_out, n_in = self.params["weight"].shape
         return f"Linear({n_in}, {n_out})"
+
+    def describe(self, in_shape):
+        (n,) = _one_example(self, in_shape, 1, "(in_features,)")
+        n_out, n_in = self.params["weight"].shape
+        if n != n_in:
+            raise ValueError(f"Linear.describe: in_shape must be ({n_in},) (in_features), got ({n},). "
+                             f"Hint: in_features is the number of values coming in, e.g. C*H*W after Flatten.")
+        return LayerInfo("Linear", (n_out,), self.num_params(), n_out * n_in)
 
     def forward(self, x):
         self.x = x
@@ -184,26 +269,24 @@ class Sequential(Layer):
             outputs.append(x)
         return outputs
 
-    def parameters(self):
-        """``(layer, name)`` pairs for every learnable array: ``layer.params[name]``, ``layer.grads[name]``."""
-        return [(layer, name) for layer in self.layers for name in layer.params]
-
-    def num_params(self):
-        return sum(layer.num_params() for layer in self.layers)
+    def describe(self, in_shape):
+        """The layers' :class:`LayerInfo` chained: the last output shape, the sums of params and mult_adds."""
+        rows = self.summary(in_shape)
+        return LayerInfo("Sequential", rows[-1]["output_shape"], sum(r["params"] for r in rows),
+                         sum(r["mult_adds"] for r in rows))
 
     def summary(self, input_shape):
         """One row per layer for one input of ``input_shape`` (C, H, W): what it does to the shape.
 
         Returns a list of dicts with ``layer`` (repr), ``output_shape`` (without the batch axis),
-        ``nodes`` (values in that output), ``params`` (learnable values). Runs one forward pass on
-        zeros, so the shapes are the real ones. Introduced in notebook 01.
+        ``nodes`` (values in that output), ``params`` (learnable values), ``mult_adds`` (for one
+        example), from each layer's :meth:`~Layer.describe`: nothing runs. Introduced in notebook 01.
         """
-        check_ndim("Sequential.summary", "input_shape", np.empty(input_shape), 3, "(C, H, W)",
-                   "Hint: leave out the batch axis, e.g. (1, 28, 28).")
-        x = np.zeros((1, *input_shape), dtype=np.float32)
-        rows = [dict(layer="input", output_shape=tuple(input_shape), nodes=int(np.prod(input_shape)), params=0)]
+        shape = _one_example(self, input_shape, layout="(C, H, W)")
+        rows = [dict(layer="input", output_shape=shape, nodes=int(np.prod(shape)), params=0, mult_adds=0)]
         for layer in self.layers:
-            x = layer.forward(x)
-            rows.append(dict(layer=repr(layer), output_shape=x.shape[1:], nodes=int(np.prod(x.shape[1:])),
-                             params=layer.num_params()))
+            info = layer.describe(shape)
+            shape = info.out_shape
+            rows.append(dict(layer=repr(layer), output_shape=shape, nodes=int(np.prod(shape)), params=info.params,
+                             mult_adds=info.mult_adds))
         return rows

@@ -6,7 +6,6 @@ ids ``0..K-1`` (for the digits, K = 10).
 import numpy as np
 
 from ._checks import check_int, check_ndim
-from .layers import Conv2d, Linear
 from .train import History
 
 
@@ -57,17 +56,13 @@ def most_confused(matrix):
 
 
 def multiply_adds(model, input_shape):
-    """Multiply-adds that the Conv2d and Linear layers of ``model`` do for ONE input of shape (C, H, W).
+    """Multiply-adds that ``model`` (any layer or Sequential) does for ONE input of shape (C, H, W).
 
     A node of a Conv2d or Linear layer does one multiply-add per weight of its kernel (its fan-in),
     so a layer costs ``nodes * fan_in``; the whole-network count says how much work one image is.
+    Each layer counts its own in :meth:`~cnn_lib.layers.Layer.describe`; this adds them up.
     """
-    total = 0
-    for layer, row in zip(model.layers, model.summary(input_shape)[1:]):
-        if isinstance(layer, (Conv2d, Linear)):
-            weight = layer.params["weight"]
-            total += row["nodes"] * (weight.size // weight.shape[0])    # nodes x fan-in
-    return total
+    return model.describe(input_shape).mult_adds
 
 
 def join_histories(*histories):

@@ -1,7 +1,10 @@
 """Optimizers: turn gradients into weight updates, in place. Introduced in notebook 04.
 
-Each takes a model with ``parameters()`` (a :class:`~cnn_lib.layers.Sequential`) and, on
-``step()``, updates every ``layer.params[name]`` from ``layer.grads[name]``.
+Each takes a model (a :class:`~cnn_lib.layers.Sequential`, or any layer), remembers it as
+``optimizer.model`` and, on ``step()``, updates every ``layer.params[name]`` from
+``layer.grads[name]``. What an optimizer remembers between steps (momentum, Adam's running
+means) is keyed by the parameter's PyTorch-style name (``"0.weight"``, from
+``model.named_slots()``), so it belongs to ``optimizer.model`` alone.
 """
 import numpy as np
 
@@ -28,10 +31,10 @@ class SGD:
         self.velocity = {}
 
     def step(self):
-        for layer, name in self.model.parameters():
+        for key, layer, name in self.model.named_slots():
             grad = layer.grads[name]
             if self.momentum:
-                v = self.velocity.setdefault((id(layer), name), np.zeros_like(grad))
+                v = self.velocity.setdefault(key, np.zeros_like(grad))
                 v *= self.momentum
                 v += grad
                 grad = v
@@ -53,8 +56,8 @@ class Adam:
 
     def step(self):
         self.t += 1
-        for layer, name in self.model.parameters():
-            g, key = layer.grads[name], (id(layer), name)
+        for key, layer, name in self.model.named_slots():
+            g = layer.grads[name]
             m = self.m.setdefault(key, np.zeros_like(g))
             v = self.v.setdefault(key, np.zeros_like(g))
             m += (1 - self.b1) * (g - m)

@@ -6,14 +6,15 @@
 The model outputs logits, one score per class; softmax(logits) are the predicted probabilities.
 During training, softmax and the cross-entropy loss are computed together from the logits
 (``softmax_cross_entropy``, like PyTorch's ``nn.CrossEntropyLoss``); the loss is not part of the
-model at prediction time. Everything is float64, so gradient checks are exact
-to about 1e-8. Introduced in notebook 04 (the widget :class:`~cnn_lib.widgets.backprop.TrainingStepper`
-uses the same network and data). Numpy only.
+model at prediction time. Everything is float64, so gradient checks are exact to about 1e-8.
+The network itself is the preset :func:`cnn_lib.models.tiny_cnn`; ``model.named_parameters()``
+names its arrays like PyTorch (``"0.weight"`` is the kernel). Introduced in notebook 04 (the
+widget :class:`~cnn_lib.widgets.backprop.TrainingStepper` uses the same network and data). Numpy only.
 """
 import numpy as np
 
-from .layers import Conv2d, Flatten, Linear, ReLU, Sequential
 from .losses import softmax_cross_entropy
+from .models import tiny_cnn  # noqa: F401  (the network is a preset; notebook 04 imports it from here)
 from .train import train_step
 
 CLASSES = ("vertical", "horizontal")     # label 0: a vertical bar; label 1: a horizontal bar
@@ -37,30 +38,9 @@ def tiny_data(noise=0.3, seed=0):
     return x, y
 
 
-def tiny_cnn(seed=4, n_classes=2):
-    """The tiny CNN above (``Sequential`` of Conv2d, ReLU, Flatten, Linear) with float64 weights.
-
-    Initial weights come from ``np.random.default_rng(seed)`` (PyTorch's uniform rule); 44
-    learnable values for 2 classes: kernel 3x3 + 1 bias, then 16 x 2 weights + 2 biases.
-    The default seed starts with most ReLU nodes above 0; with some seeds (3, say) every node
-    starts at 0, no gradient reaches the kernel and nothing learns (a "dead" ReLU).
-    """
-    rng = np.random.default_rng(seed)
-    model = Sequential(Conv2d(1, 1, 3, rng=rng), ReLU(), Flatten(), Linear(16, n_classes, rng=rng))
-    for layer, name in model.parameters():
-        layer.params[name] = layer.params[name].astype(np.float64)
-    return model
-
-
 def loss_on(model, x, y):
     """The mean cross-entropy loss of ``model`` on x (N, 1, 6, 6), y (N,): a float (no update)."""
     return softmax_cross_entropy(model.forward(x), y)[0]
-
-
-def named_parameters(model):
-    """``(label, layer, name)`` for every learnable array, labelled like PyTorch's ``state_dict`` keys:
-    the layer's index in the Sequential, a dot, the parameter name (``"0.weight"`` is the kernel)."""
-    return [(f"{i}.{name}", layer, name) for i, layer in enumerate(model.layers) for name in layer.params]
 
 
 def batch_slice(iteration):

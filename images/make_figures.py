@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 import cnn_lib  # noqa: E402
-from cnn_lib import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential  # noqa: E402
+from cnn_lib.models import small_cnn  # noqa: E402
 from cnn_lib.tiny import tiny_cnn, tiny_data  # noqa: E402
 from cnn_lib.viz.diagrams import (backprop_flow_figure, layer_schema_figure, sliding_kernel_figure,  # noqa: E402
                                   stride_grid_figure)
@@ -35,16 +35,8 @@ HERE = Path(__file__).resolve().parent
 MNIST_SHAPE = (1, 28, 28)                      # one grey digit, (C, H, W)
 
 
-def small_cnn():
-    """Notebook 01's network; the Linear layer's input size comes from the summary, not typed."""
-    features = [Conv2d(1, 8, 3), ReLU(), MaxPool2d(2), Conv2d(8, 16, 3), ReLU(), MaxPool2d(2), Flatten()]
-    flat = Sequential(*features).summary(MNIST_SHAPE)[-1]["nodes"]      # 16 x 5 x 5
-    return Sequential(*features, Linear(flat, 10))
-
-
 def layer_schema():
-    cnn_lib.manual_seed(0)
-    return layer_schema_figure(small_cnn(), MNIST_SHAPE)
+    return layer_schema_figure(small_cnn(seed=0), MNIST_SHAPE)      # notebook 01's network
 
 
 def sliding_kernel():

@@ -8,17 +8,12 @@ import cnn_lib
 from cnn_lib import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, conv_params, linear_params
 from cnn_lib import preprocess
 from cnn_lib.exercises.core import REGISTRY
-from cnn_lib.exercises.layers import (NO_PARAMS_OPTIONS, check_conv_params, check_conv_params_3_16_5,
-                                      check_cross_entropy, check_loss_p001, check_no_params, check_pool2_shape,
-                                      check_shape)
+from cnn_lib.exercises.nb01_layers import (NO_PARAMS_OPTIONS, check_conv_params, check_conv_params_3_16_5,
+                                           check_cross_entropy, check_loss_p001, check_no_params, check_pool2_shape,
+                                           check_shape)
+from cnn_lib.models import small_cnn
 from cnn_lib.viz.layers import layer_table
 from cnn_lib.widgets.layers import LayerExplorer, demo_moves
-
-
-def small_cnn(seed=0):
-    rng = np.random.default_rng(seed)
-    return Sequential(Conv2d(1, 8, 3, rng=rng), ReLU(), MaxPool2d(2), Conv2d(8, 16, 3, rng=rng), ReLU(),
-                      MaxPool2d(2), Flatten(), Linear(400, 10, rng=rng))
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 
 import cnn_lib
 from cnn_lib.exercises import core
-from cnn_lib.exercises import kernels as ex
+from cnn_lib.exercises import nb02_kernels as ex
 from cnn_lib.kernels import KERNEL_NAMES, downscale, kernel
 from cnn_lib.receptive import extent, influence
 from cnn_lib.widgets.kernels import KernelExplorer, NodeInspector, demo_moves, small_photo

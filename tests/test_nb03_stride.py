@@ -11,9 +11,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 import cnn_lib  # noqa: E402
 from cnn_lib.exercises import REGISTRY  # noqa: E402
-from cnn_lib.exercises.stride import (check_alexnet_224, check_article_stride_6, check_dilated,  # noqa: E402
-                                      check_output_size, check_same_padding, check_stride_for,
-                                      check_stride_for_target)
+from cnn_lib.exercises.nb03_stride import (check_alexnet_224, check_article_stride_6, check_dilated,  # noqa: E402
+                                           check_output_size, check_same_padding, check_stride_for,
+                                           check_stride_for_target)
 from cnn_lib.stride_tools import coverage, kernel_starts, never_read, strides_for  # noqa: E402
 from cnn_lib.viz.stride import (CURRENT, GAP, NEVER, PAD, TAP, StrideDrawing, TextStamps,  # noqa: E402
                                 downsampling_figure, grid_image, lanes_image, pixel_list, positions_figure)

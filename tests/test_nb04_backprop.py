@@ -8,11 +8,11 @@ import pytest
 
 import cnn_lib
 from cnn_lib.exercises import REGISTRY
-from cnn_lib.exercises.backprop import (check_iterations, check_iterations_per_epoch, check_relu_gradient,
-                                        check_relu_node, check_total_iterations, check_update,
-                                        check_weight_update)
-from cnn_lib.tiny import (BATCH_SIZE, CLASSES, ITERATIONS_PER_EPOCH, N_IMAGES, batch_slice, loss_on,
-                          named_parameters, tiny_cnn, tiny_data, train)
+from cnn_lib.exercises.nb04_backprop import (check_iterations, check_iterations_per_epoch, check_relu_gradient,
+                                             check_relu_node, check_total_iterations, check_update,
+                                             check_weight_update)
+from cnn_lib.tiny import (BATCH_SIZE, CLASSES, ITERATIONS_PER_EPOCH, N_IMAGES, batch_slice, loss_on, tiny_cnn,
+                          tiny_data, train)
 
 matplotlib.use("Agg")
 
@@ -70,11 +70,12 @@ def test_batch_slices_cycle_through_the_data():
 
 def test_named_parameters_use_pytorchs_state_dict_names():
     model = tiny_cnn()
-    named = named_parameters(model)
-    assert [label for label, _, _ in named] == ["0.weight", "0.bias", "3.weight", "3.bias"]
-    assert [(layer, name) for _, layer, name in named] == model.parameters()
+    slots = model.named_slots()
+    assert [label for label, _, _ in slots] == ["0.weight", "0.bias", "3.weight", "3.bias"]
+    assert [(layer, name) for _, layer, name in slots] == model.parameters()
+    assert all(array is layer.params[name] for (_, array), (_, layer, name) in zip(model.named_parameters(), slots))
     errors = cnn_lib.check_layer(tiny_cnn(), tiny_data()[0][:2])          # check_layer: the same names
-    assert set(errors) == {"x"} | {label for label, _, _ in named}
+    assert set(errors) == {"x"} | {label for label, _, _ in slots}
 
 
 def test_train_is_train_step_on_the_batches_in_order():

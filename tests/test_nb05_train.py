@@ -14,19 +14,14 @@ import cnn_lib  # noqa: E402
 from cnn_lib import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, SGD, fit  # noqa: E402
 from cnn_lib import functional as F  # noqa: E402
 from cnn_lib.exercises.core import REGISTRY  # noqa: E402
-from cnn_lib.exercises.training import (EXAMPLE, check_double_first_layer, check_double_first_layer_16_32,  # noqa: E402
-                                        check_most_confused, lenet_params)
+from cnn_lib.exercises.nb05_train import (EXAMPLE, check_double_first_layer,  # noqa: E402
+                                          check_double_first_layer_16_32, check_most_confused, lenet_params)
 from cnn_lib.metrics import confusion_matrix, join_histories, most_confused, multiply_adds  # noqa: E402
+from cnn_lib.models import lenet, lenet_strided  # noqa: E402
 from cnn_lib.train import History, StepInfo  # noqa: E402
 from cnn_lib.viz.training import (confusion_figure, digits_figure, feature_maps_figure, history_figure,  # noqa: E402
                                   kernels_figure, mistakes_figure, tile_maps)
 from cnn_lib.widgets.digits import DigitExplorer, TrainingMonitor, demo_moves  # noqa: E402
-
-
-def notebook_net(seed=0):
-    cnn_lib.manual_seed(seed)
-    return Sequential(Conv2d(1, 16, 5, padding=2), ReLU(), MaxPool2d(2), Conv2d(16, 32, 5), ReLU(), MaxPool2d(2),
-                      Flatten(), Linear(800, 10))
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +79,7 @@ def test_most_confused_pairs_ties_and_none():
 
 
 def test_layer_outputs_match_forward_and_shapes():
-    net = notebook_net()
+    net = lenet()
     x = np.random.default_rng(1).random((2, 1, 28, 28), dtype=np.float32)
     outputs = net.layer_outputs(x)
     assert [o.shape for o in outputs] == [(2, 16, 28, 28), (2, 16, 28, 28), (2, 16, 14, 14), (2, 32, 10, 10),
@@ -94,11 +89,8 @@ def test_layer_outputs_match_forward_and_shapes():
 
 def test_multiply_adds_by_hand():
     # conv 1: 28*28*16 nodes x 25; conv 2: 10*10*32 nodes x 400; linear: 10 x 800
-    assert multiply_adds(notebook_net(), (1, 28, 28)) == 28 * 28 * 16 * 25 + 10 * 10 * 32 * 400 + 10 * 800
-    cnn_lib.manual_seed(0)
-    strided = Sequential(Conv2d(1, 16, 5, stride=2, padding=2), ReLU(), Conv2d(16, 32, 5, stride=2), ReLU(),
-                         Flatten(), Linear(800, 10))
-    assert multiply_adds(strided, (1, 28, 28)) == 14 * 14 * 16 * 25 + 5 * 5 * 32 * 400 + 10 * 800
+    assert multiply_adds(lenet(), (1, 28, 28)) == 28 * 28 * 16 * 25 + 10 * 10 * 32 * 400 + 10 * 800
+    assert multiply_adds(lenet_strided(), (1, 28, 28)) == 14 * 14 * 16 * 25 + 5 * 5 * 32 * 400 + 10 * 800
 
 
 def test_join_histories_concatenates_every_list():
@@ -135,7 +127,7 @@ def test_figures_build_with_the_expected_panels(digits):
     assert len(matrix.axes) == 2                                                           # matrix + colour bar
     assert "98" in [t.get_text() for t in matrix.axes[0].texts]
     assert len(kernels_figure(np.ones((3, 5, 5)), columns=3).axes) == 3
-    outputs = notebook_net().layer_outputs(x[:1])
+    outputs = lenet().layer_outputs(x[:1])
     fig = feature_maps_figure(x[0, 0], [[("a", outputs[0][0]), ("b", outputs[2][0])], [("c", outputs[3][0])]])
     assert len(fig.axes) == 6 and "16 maps of 28 x 28" in fig.axes[1].get_title()
 
@@ -175,7 +167,7 @@ def digest(explorer):
 
 def test_explorer_shows_a_known_digit_and_reuses_its_figure(digits):
     x, y = digits
-    explorer = DigitExplorer(notebook_net(), x, y, index=3)
+    explorer = DigitExplorer(lenet(), x, y, index=3)
     fig, digit_artist, before = explorer.fig, explorer.drawing.digit, digest(explorer)
     probs = explorer.probs[3]
     guess = int(probs.argmax())
@@ -195,7 +187,7 @@ def test_explorer_shows_a_known_digit_and_reuses_its_figure(digits):
 
 def test_explorer_only_mistakes_walks_the_wrong_digits(digits):
     x, y = digits
-    explorer = DigitExplorer(notebook_net(), x, y, index=40)      # untrained: most digits are wrong
+    explorer = DigitExplorer(lenet(), x, y, index=40)      # untrained: most digits are wrong
     wrong = explorer.mistakes
     assert 0 < len(wrong) < len(x)
     explorer.only_mistakes.value = True
@@ -212,7 +204,7 @@ def test_explorer_only_mistakes_walks_the_wrong_digits(digits):
 
 def test_explorer_explains_when_there_is_no_mistake_and_keeps_the_drawing(digits):
     x, y = digits
-    net = notebook_net()
+    net = lenet()
     labels = cnn_lib.predict(net, x).argmax(axis=1)             # "labels" the net gets all right
     explorer = DigitExplorer(net, x, labels, index=5)
     before = digest(explorer)
@@ -230,7 +222,7 @@ def test_explorer_static_fallback_and_demo_moves():
 
 # ---------------------------------------------------------------- exercises
 def test_double_first_layer_checker():
-    assert lenet_params(16, 32) == 21258 == notebook_net().num_params()
+    assert lenet_params(16, 32) == 21258 == lenet().num_params()
     assert check_double_first_layer_16_32(34474)
     assert "input channels" in check_double_first_layer_16_32(21674).message
     assert "biases" in check_double_first_layer_16_32(34400).message

@@ -1,13 +1,23 @@
-"""Checkers for the course's "check your understanding" exercises, one module per topic.
+"""Checkers for the course's "check your understanding" exercises, one module per notebook.
 
 Each checker returns a :class:`~cnn_lib.exercises.core.Feedback` that prints a hint aimed at
 the mistake made (for example "you rounded up: ... frameworks floor"), not just True / False.
 ``REGISTRY`` lists every exercise with its solution and typical wrong answers (tested).
-Notebooks import their checkers from the topic module, e.g. ``cnn_lib.exercises.stride``.
+Notebooks import their checkers from their own module, named ``nbNN_<topic>`` after the
+notebook it serves, e.g. ``cnn_lib.exercises.nb03_stride``. Every module of this package is
+imported here (found with :mod:`pkgutil`, not listed by hand), so a new exercise module is
+registered, and audited by the tests, as soon as its file exists. See ARCHITECTURE.md.
 """
-from . import backprop, kernels, layers, stride, training   # importing a topic registers its exercises
+import importlib
+import pkgutil
+
 from .core import REGISTRY, Exercise, Feedback, check_choice, check_number, register
-from .stride import check_article_stride_2, check_output_size
+
+MODULES = sorted(info.name for info in pkgutil.iter_modules(__path__) if info.name != "core")
+for _name in MODULES:                                   # importing a module registers its exercises
+    importlib.import_module(f"{__name__}.{_name}")
+
+from .nb03_stride import check_article_stride_2, check_output_size  # noqa: E402  (notebook 00's exercise)
 
 __all__ = ["REGISTRY", "Exercise", "Feedback", "check_choice", "check_number", "register",
            "check_output_size", "check_article_stride_2"]

@@ -4,7 +4,6 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from ..layers import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential
 from ..losses import softmax
 from ..train import predict
 from ..viz.training import DigitDrawing
@@ -99,9 +98,8 @@ def demo_moves():
     """Slider moves for benchmarks/bench_widgets.py, on an untrained net of notebook 05's shape
     (same work per move as the trained one)."""
     from ..data import load_mnist
+    from ..models import lenet
     _, _, x, y = load_mnist()
-    rng = np.random.default_rng(0)
-    model = Sequential(Conv2d(1, 16, 5, padding=2, rng=rng), ReLU(), MaxPool2d(2), Conv2d(16, 32, 5, rng=rng),
-                       ReLU(), MaxPool2d(2), Flatten(), Linear(800, 10, rng=rng))
+    model = lenet(seed=0)
     explorer = DigitExplorer(model, x, y)
     return [("05 digit explorer: test digit", explorer, explorer.slider, [5, 17, 400, 999, 0, 250] * 4)]

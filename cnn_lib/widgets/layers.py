@@ -208,11 +208,9 @@ class LayerExplorer(Explorer):
 def demo_moves():
     """Control moves for benchmarks/bench_widgets.py: ``[(label, explorer, control, values)]``."""
     from ..data import load_mnist
-    from ..layers import Conv2d, Flatten, Linear, MaxPool2d, ReLU
+    from ..models import small_cnn
     _, _, x_test, y_test = load_mnist()
-    rng = np.random.default_rng(0)
-    model = Sequential(Conv2d(1, 8, 3, rng=rng), ReLU(), MaxPool2d(2), Conv2d(8, 16, 3, rng=rng), ReLU(),
-                       MaxPool2d(2), Flatten(), Linear(400, 10, rng=rng))
+    model = small_cnn(seed=0)
     explorer = LayerExplorer(model, x_test[:100], y_test[:100], photo=x_test[100])
     by_layer = LayerExplorer(model, x_test[:100], y_test[:100], layer=0)
     return [("01 layer explorer: test digit (conv maps)", explorer, explorer.digit, [5, 17, 42, 3, 99] * 4),
