@@ -1,4 +1,4 @@
-"""The pattern every explorer follows (see the package docstring and ../shared/TOOLING.md)."""
+"""The pattern every explorer follows (see the package docstring and ARCHITECTURE.md, "The explorer pattern")."""
 import base64
 import time
 
