@@ -10,8 +10,8 @@ Measures (all times from time.perf_counter; medians unless said otherwise; data 
    whole batch (--quick: on 2 images, scaled linearly to 32; its loops are linear in N). Target: >= 50x.
 2. One training step (forward + softmax_cross_entropy + backward + Adam, via cnn_lib.train_step)
    of notebook 05's LeNet-like net (``cnn_lib.models.lenet``) on 64 real MNIST images: median over
-   ~30 steps after warm-up, the implied
-   time per epoch of 4,000 images, and a per-layer breakdown (forward and backward medians).
+   ~30 steps after warm-up, the implied time per epoch of 4,000 images, and a per-layer breakdown
+   (forward and backward medians).
 3. The machine's float32 matmul rate (best of several ``a @ b``, square 256/512/1024) and the
    fraction of it the conv layers reach in step 2: conv FLOPs (forward 2*N*OH*OW*C_out*C_in*k*k,
    backward twice that) / measured conv forward + backward time.
