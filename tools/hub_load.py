@@ -675,10 +675,11 @@ async def fault_mode(hub, n, think):
                 restarted = True
                 break
         await asyncio.sleep(0.5)
+    how = "the server restarted it by itself"
     if not restarted:
         reply = await victim.request("POST", victim.api(f"/kernels/{victim.kernel_id}/restart"), token=victim.token)
-        restarted = reply.code == 200
-    check(restarted, f"{victim.name}: the kernel is back (restarted)")
+        restarted, how = reply.code == 200, "restarted on request (Kernel > Restart)"
+    check(restarted, f"{victim.name}: the kernel is back ({how})")
     await victim.connect()
     _, error = await victim.execute("import cnn_lib; print(cnn_lib.output_size(28, 5))", 120)
     check(error is None, f"{victim.name}: runs cells again after the restart", error)
