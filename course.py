@@ -4,6 +4,7 @@
     python3 course.py lab     # open the course in JupyterLab at notebooks/00-start-here.ipynb
     python3 course.py test    # run the whole test suite: library tests + every notebook (nbval)
     python3 course.py browser-test   # every notebook run and its widgets moved in JupyterLab + headless Chromium
+    python3 course.py hub-load [--fault]  # a real JupyterHub on 127.0.0.1 with simulated learners (tools/hub_load.py)
 
 The first run makes a virtual environment in .venv/ and installs the exact versions pinned
 in requirements.txt plus this project (a few minutes, once); later runs reuse it and
@@ -26,6 +27,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / "course-installed.txt"
 BROWSER_STAMP = VENV / "course-browser-installed.txt"
+HUB_STAMP = VENV / "course-hub-installed.txt"
 SUPPORTED = ((3, 11), (3, 13))
 
 
@@ -60,13 +62,13 @@ def setup():
     STAMP.write_text(fingerprint())
 
 
-def browser_setup():
-    """Add the browser tests' pins (requirements-browser.txt, on top of the main lock) to .venv, once."""
-    names = ("requirements.txt", "requirements-browser.txt")
-    if BROWSER_STAMP.is_file() and BROWSER_STAMP.read_text() == fingerprint(names):
+def extra_setup(requirements, stamp):
+    """Add a maintainer's extra pins (on top of the main lock) to .venv, once: browser tests, the hub test."""
+    names = ("requirements.txt", requirements)
+    if stamp.is_file() and stamp.read_text() == fingerprint(names):
         return
-    run(PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-r", "requirements-browser.txt")
-    BROWSER_STAMP.write_text(fingerprint(names))
+    run(PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-r", requirements)
+    stamp.write_text(fingerprint(names))
 
 
 def lab_command(jupyter):
@@ -86,12 +88,15 @@ def course_environment():
 
 def main(argv):
     commands = {"lab": lab_command(BIN / "jupyter"), "test": [PYTHON, "-m", "pytest"],
-                "browser-test": [PYTHON, "-m", "pytest", "tests/browser", "--browser"]}
+                "browser-test": [PYTHON, "-m", "pytest", "tests/browser", "--browser"],
+                "hub-load": [PYTHON, "tools/hub_load.py"]}
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     setup()
     if argv[0] == "browser-test":
-        browser_setup()
+        extra_setup("requirements-browser.txt", BROWSER_STAMP)
+    if argv[0] == "hub-load":
+        extra_setup("requirements-hub.txt", HUB_STAMP)
     command = [str(a) for a in commands[argv[0]] + argv[1:]]
     print("+", " ".join(command), flush=True)
     return subprocess.run(command, cwd=ROOT, env=course_environment()).returncode
