@@ -3,11 +3,15 @@
 Each checker returns a :class:`~cnn_lib.exercises.core.Feedback` that prints a hint aimed at
 the mistake made (for example "you rounded up: ... frameworks floor"), not just True / False.
 ``REGISTRY`` lists every exercise with its solution and typical wrong answers (tested).
+``check_implementation(name, fn)`` checks a function the learner wrote (``EXERCISES`` lists them).
 Notebooks import their checkers from the topic module, e.g. ``cnn_lib.exercises.stride``.
 """
 from . import backprop, kernels, layers, stride, training   # importing a topic registers its exercises
+from . import ladders                                        # registers the implementation exercises
 from .core import REGISTRY, Exercise, Feedback, check_choice, check_number, register
+from .implement import EXERCISES, check_implementation
 from .stride import check_article_stride_2, check_output_size
 
 __all__ = ["REGISTRY", "Exercise", "Feedback", "check_choice", "check_number", "register",
-           "check_output_size", "check_article_stride_2"]
+           "check_output_size", "check_article_stride_2",
+           "EXERCISES", "check_implementation"]

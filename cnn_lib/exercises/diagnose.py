@@ -1,0 +1,221 @@
+"""Run a learner's function safely and describe how its output differs from the right one.
+
+Used by :mod:`cnn_lib.exercises.implement`. Nothing here raises: a learner's exception becomes
+a :class:`Run` holding the error and the line of the learner's code that raised it; an output
+that cannot be compared becomes a sentence saying why.
+"""
+import ast
+import copy
+import inspect
+import linecache
+import numbers
+import textwrap
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+
+RTOL, ATOL = 1e-6, 1e-9
+
+
+# ---------------------------------------------------------------- running the learner's code
+@dataclass
+class Run:
+    """What one call of the learner's function gave: a ``result``, or an ``error`` and where."""
+    result: object = None
+    error: BaseException = None
+    line: str = ""          # "line 7: y[n, o, i, j] = ...", the learner's line that raised
+
+
+def placeholder_only(fn):
+    """True when ``fn``'s body is still the notebook's placeholder (``...``, ``pass``,
+    ``raise NotImplementedError``, ``return None``), ignoring its docstring and comments."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return False
+    funcs = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if not funcs:
+        return False
+    body = funcs[0].body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]                                         # the docstring
+    for stmt in body:
+        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            continue                                            # pass, ..., a string
+        if isinstance(stmt, ast.Raise) and "NotImplementedError" in ast.dump(stmt):
+            continue
+        if isinstance(stmt, ast.Return) and (stmt.value is None or (
+                isinstance(stmt.value, ast.Constant) and stmt.value.value in (None, ...))):
+            continue
+        return False
+    return True
+
+
+def call(fn, args):
+    """Call ``fn(*args)``; an exception (even SystemExit) is caught and located in the learner's code."""
+    try:
+        return Run(result=fn(*args))
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:                              # noqa: BLE001, the learner's code may raise anything
+        return Run(error=error, line=learner_line(fn, error.__traceback__))
+
+
+def learner_line(fn, tb):
+    """``"line N: <code>"`` of the last traceback frame in the file where ``fn`` was written."""
+    code = getattr(inspect.unwrap(fn), "__code__", None)
+    frames = traceback.extract_tb(tb)
+    if code is not None:
+        mine = [f for f in frames if f.filename == code.co_filename]
+    else:
+        mine = [f for f in frames if "cnn_lib" not in f.filename.replace("\\", "/").split("/")]
+    if not mine:
+        return ""
+    frame = mine[-1]
+    text = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
+    return f"line {frame.lineno - (code.co_firstlineno - 1 if code else 0)} of your function: {text}"
+
+
+def changed_inputs(before, after, names):
+    """Names of the arguments whose arrays (or array-holding values) differ after the call."""
+    changed = []
+    for name, old, new in zip(names, before, after):
+        if isinstance(old, np.ndarray) and (old.shape != np.shape(new) or not np.array_equal(old, new, equal_nan=True)):
+            changed.append(name)
+    return changed
+
+
+def snapshot(args):
+    """A deep copy of the arguments, to compare with after the call."""
+    return copy.deepcopy(args)
+
+
+# ---------------------------------------------------------------- comparing outputs
+def as_array(value):
+    """The learner's value as a float array, or a sentence saying why it cannot be one."""
+    if isinstance(value, (bool, np.bool_)):
+        return f"a bool ({value}), not a number"
+    if inspect.isgenerator(value):
+        return "a generator: your function uses yield; build the whole output and return it"
+    if isinstance(value, (str, bytes, dict, set)) or value is None or value is ...:
+        return f"{value!r} ({type(value).__name__})"
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError) as error:
+        return f"{type(value).__name__} that numpy cannot turn into one array ({error})"
+    if array.dtype == object or array.dtype.kind in "USV":
+        return f"an array of dtype {array.dtype} (not numbers)"
+    if array.dtype.kind == "c":
+        return "an array of complex numbers"
+    return array.astype(float) if array.dtype.kind == "b" else array
+
+
+def same(got, expected):
+    """Same shape and the same values (to floating-point rounding); NaN never matches."""
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    if got.shape != expected.shape:
+        return False
+    if not np.all(np.isfinite(got)):
+        return bool(np.array_equal(got, expected, equal_nan=True))
+    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
+    return bool(np.allclose(got, expected, rtol=RTOL, atol=ATOL * scale))
+
+
+def shape_hint(got, expected, what):
+    """Why a shape is wrong, when the pattern tells (NHWC, transposed, batch axis missing)."""
+    g, e = tuple(got), tuple(expected)
+    say = f"{what} has shape {g}, expected {e}"
+    if len(e) == 4 and g == (e[0], e[2], e[3], e[1]):
+        return f"{say}: that is channels last (N, H, W, C). cnn_lib, like PyTorch, is NCHW: (N, C, H, W)."
+    if len(e) >= 2 and g == e[::-1]:
+        return f"{say}: the axes are transposed (reversed). Check which axis is which in the docstring."
+    if e == ():
+        return f"{what} must be one number, got an array of shape {g}. Hint: average (or sum) it down to one value."
+    if g == e[1:]:
+        return f"{say}: the batch axis (N = {e[0]}) is missing. Keep one output per example."
+    if len(g) == len(e) + 1 and g[1:] == e or (len(g) == len(e) + 1 and g[:-1] == e):
+        return f"{say}: one axis too many. Did you forget to sum over it?"
+    if len(g) == len(e) - 1 and e[:1] + g[1:] == e[:1] + e[2:]:
+        return f"{say}: an axis is missing (did you sum over the channels or the batch?)."
+    if len(e) == 4 and len(g) == 4 and g[:2] == e[:2]:
+        rows, cols = g[2] - e[2], g[3] - e[3]
+        more = "too many" if rows > 0 or cols > 0 else "too few"
+        return (f"{say}: {more} positions per row or column. Check the output size, "
+                f"floor((H + 2*padding - KH) / stride) + 1, and that the stride and padding are used.")
+    if np.prod(g) == np.prod(e):
+        return f"{say}: the right number of values in another arrangement. Check the order of the axes."
+    return f"{say}."
+
+
+def pattern_hint(got, expected):
+    """What the difference looks like when no known mistake matches it exactly."""
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    if not np.all(np.isfinite(got)):
+        return ("your output holds nan or inf: an overflow (np.exp of a large number?) or a division by zero. "
+                "Check the large-values case above.")
+    if not np.any(got) and np.any(expected):
+        return "your output is all zeros: did you fill the array you return (and not a copy of it)?"
+    if same(got, -expected):
+        return "every value has the wrong sign."
+    nonzero = np.abs(expected) > 1e-12
+    if np.any(nonzero):
+        ratio = got[nonzero] / expected[nonzero]
+        if np.allclose(ratio, ratio[0], rtol=1e-6) and same(got, ratio[0] * expected):
+            return f"every value is {ratio[0]:.4g} times the right one: a factor (a mean, a 1/N, a step size) is off."
+    diff = got - expected
+    if got.shape and np.allclose(diff, diff.flat[0]):
+        return f"every value is off by the same amount, {diff.flat[0]:.4g}: a constant (a bias?) is wrong."
+    return ""
+
+
+def where_hint(got, expected):
+    """Where the values differ: which examples, channels and positions (for 4-D outputs)."""
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    wrong = ~np.isclose(got, expected, rtol=RTOL, atol=ATOL * max(1.0, float(np.max(np.abs(expected), initial=0))))
+    wrong |= ~np.isfinite(got)
+    count = f"{int(wrong.sum())} of {wrong.size} values differ"
+    if got.ndim != 4:
+        if got.ndim == 2:
+            rows = np.flatnonzero(wrong.any(axis=1)).tolist()
+            return f"{count}, in rows {rows}." if len(rows) < got.shape[0] else f"{count}."
+        return f"{count}."
+    parts = [count]
+    examples = np.flatnonzero(wrong.any(axis=(1, 2, 3))).tolist()
+    channels = np.flatnonzero(wrong.any(axis=(0, 2, 3))).tolist()
+    if len(examples) < got.shape[0]:
+        parts.append(f"only in example(s) {examples}" + (" (the first one is right: is the batch loop complete?)"
+                                                         if 0 not in examples else ""))
+    if len(channels) < got.shape[1]:
+        parts.append(f"only in channel(s) {channels}")
+    rows = wrong.any(axis=(0, 1, 3))
+    cols = wrong.any(axis=(0, 1, 2))
+    if rows.sum() < len(rows) or cols.sum() < len(cols):
+        parts.append(f"in rows {np.flatnonzero(rows).tolist()}, columns {np.flatnonzero(cols).tolist()}")
+    return ", ".join(parts) + "."
+
+
+# ---------------------------------------------------------------- showing a case
+def show(value, indent="    "):
+    """A value small enough to read: the numbers themselves, or a shape and a few numbers."""
+    if isinstance(value, np.ndarray):
+        if value.size <= 60:
+            text = np.array2string(value, precision=3, suppress_small=True, max_line_width=90)
+            return f"array of shape {value.shape}:\n" + textwrap.indent(text, indent)
+        first = value.reshape(-1)[:6]
+        return f"array of shape {value.shape} (first values {np.round(first, 3).tolist()} ...)"
+    if isinstance(value, numbers.Number) or value is None:
+        return repr(value)
+    return repr(value) if len(repr(value)) < 200 else f"{type(value).__name__} object"
+
+
+def show_slice(got, expected):
+    """For 4-D outputs: the first (example, channel) map where they differ, expected vs got."""
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    if got.ndim != 4 or got.size <= 60:
+        return f"  expected: {show(expected)}\n  got:      {show(got)}"
+    wrong = ~np.isclose(got, expected, rtol=RTOL, atol=ATOL * max(1.0, float(np.max(np.abs(expected)))))
+    n, c = np.argwhere(wrong | ~np.isfinite(got))[0][:2]
+    return (f"  example {n}, channel {c}, expected: {show(expected[n, c])}\n"
+            f"  example {n}, channel {c}, got:      {show(got[n, c])}")
