@@ -407,6 +407,41 @@ def train_loss_after_update(model, optimizer, x, y):
     return loss, logits
 
 
+def softmax_sigmoid(logits):
+    return 1 / (1 + np.exp(-logits))
+
+
+def relu_back_sign(dy, x):
+    return dy * np.sign(x)
+
+
+def pool_back_row_col_swapped(dy, x, kernel_size, stride=None):
+    s = kernel_size if stride is None else stride
+    k = kernel_size
+    dx = np.zeros(x.shape)
+    for n in range(dy.shape[0]):
+        for c in range(dy.shape[1]):
+            for i in range(dy.shape[2]):
+                for j in range(dy.shape[3]):
+                    a = np.argmax(x[n, c, i * s:i * s + k, j * s:j * s + k])
+                    dx[n, c, i * s + a % k, j * s + a // k] += dy[n, c, i, j]
+    return dx
+
+
+def train_two_steps(model, optimizer, x, y):
+    logits = model.forward(x)
+    loss, dlogits = _ce(logits, y)
+    model.backward(dlogits)
+    optimizer.step()
+    optimizer.step()
+    return loss, logits
+
+
+def sgd_weight_unchanged(weight, grad, velocity, lr, momentum):
+    v = momentum * velocity + grad
+    return weight, v
+
+
 BUGS = [
     ("output_size", size_rounds_up, "rounded up"),
     ("output_size", size_no_floor, "forgot to round"),
@@ -433,9 +468,11 @@ BUGS = [
     ("softmax", softmax_overflow, "overflows"),
     ("softmax", softmax_no_keepdims, "keepdims=True"),
     ("softmax", softmax_whole_batch, "whole batch"),
+    ("softmax", softmax_sigmoid, "sigmoid"),
     ("relu_backward", relu_back_mask_from_dy, "mask came from dy"),
     ("relu_backward", relu_back_no_dy, "mask (x > 0) alone"),
     ("relu_backward", relu_back_at_zero, "x == 0"),
+    ("relu_backward", relu_back_sign, "sign(x)"),
     ("relu_backward", relu_back_in_place, "changed its input dy in place"),
     ("relu_backward", relu_back_no_return, "forget the return"),
     ("linear_backward", linear_back_dweight_transposed, "dweight is transposed"),
@@ -458,6 +495,7 @@ BUGS = [
     ("max_pool2d_backward_naive", pool_back_every_tie, "every tied maximum"),
     ("max_pool2d_backward_naive", pool_back_overwrite, "overwrote each other"),
     ("max_pool2d_backward_naive", pool_back_ignores_dy, "dy was ignored"),
+    ("max_pool2d_backward_naive", pool_back_row_col_swapped, "row and column are swapped"),
     ("sgd_momentum_step", sgd_plus_sign, "uphill"),
     ("sgd_momentum_step", sgd_old_velocity, "OLD velocity"),
     ("sgd_momentum_step", sgd_in_place, "changed its input velocity in place"),
@@ -467,4 +505,6 @@ BUGS = [
     ("train_step", train_step_before_backward, "BEFORE optimizer.step()"),
     ("train_step", train_gradient_ascent, "uphill"),
     ("train_step", train_loss_after_update, "AFTER the update"),
+    ("train_step", train_two_steps, "moved twice"),
+    ("sgd_momentum_step", sgd_weight_unchanged, "the input weight, unchanged"),
 ]

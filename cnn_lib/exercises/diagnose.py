@@ -149,24 +149,30 @@ def shape_hint(got, expected, what):
     return f"{say}."
 
 
-def pattern_hint(got, expected):
-    """What the difference looks like when no known mistake matches it exactly."""
+def pattern_hint(got, expected, inputs=()):
+    """What the difference looks like when no known mistake matches it exactly.
+
+    ``inputs``: ``(name, value)`` of the call's arguments, to notice an input returned unchanged.
+    """
     got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
     if not np.all(np.isfinite(got)):
         return ("your output holds nan or inf: an overflow (np.exp of a large number?) or a division by zero. "
                 "Check the large-values case above.")
     if not np.any(got) and np.any(expected):
         return "your output is all zeros: did you fill the array you return (and not a copy of it)?"
+    for name, value in inputs:
+        if isinstance(value, np.ndarray) and value.size > 1 and same(got, value):
+            return f"your output is the input {name}, unchanged: is the result of your computation returned?"
     if same(got, -expected):
         return "every value has the wrong sign."
     nonzero = np.abs(expected) > 1e-12
-    if np.any(nonzero):
+    if np.sum(nonzero) >= 2:                                    # one number is always some multiple of another
         ratio = got[nonzero] / expected[nonzero]
         if np.allclose(ratio, ratio[0], rtol=1e-6) and same(got, ratio[0] * expected):
             return f"every value is {ratio[0]:.4g} times the right one: a factor (a mean, a 1/N, a step size) is off."
-    diff = got - expected
-    if got.shape and np.allclose(diff, diff.flat[0]):
-        return f"every value is off by the same amount, {diff.flat[0]:.4g}: a constant (a bias?) is wrong."
+        diff = got - expected
+        if np.allclose(diff, diff.flat[0]):
+            return f"every value is off by the same amount, {diff.flat[0]:.4g}: a constant (a bias?) is wrong."
     return ""
 
 
@@ -176,6 +182,8 @@ def where_hint(got, expected):
     wrong = ~np.isclose(got, expected, rtol=RTOL, atol=ATOL * max(1.0, float(np.max(np.abs(expected), initial=0))))
     wrong |= ~np.isfinite(got)
     count = f"{int(wrong.sum())} of {wrong.size} values differ"
+    if 0 < wrong.sum() <= 4 and got.ndim:
+        count += " (at " + ", ".join(str(tuple(int(v) for v in at)) for at in np.argwhere(wrong)) + ")"
     if got.ndim != 4:
         if got.ndim == 2:
             rows = np.flatnonzero(wrong.any(axis=1)).tolist()

@@ -159,9 +159,10 @@ def _run_case(spec, case, fn, number):
     before = D.snapshot(args)
     run = D.call(fn, args)
     if run.error is not None:
-        if isinstance(run.error, NotImplementedError) and number == 1:
-            return not_written(spec)
         where = f"\n  at {run.line}" if run.line else ""
+        if isinstance(run.error, NotImplementedError) and number == 1:
+            return Feedback(False, f"{spec.name} is not finished: it still reaches raise NotImplementedError"
+                                   f"{where}\nDelete that placeholder line once your code is in place.")
         hint = _known_mistake(spec, case, [], [], error=run.error)
         return (f"your function raised {type(run.error).__name__}: {run.error}{where}"
                 + (f"\n  Likely mistake: {hint}" if hint else ""))
@@ -210,8 +211,10 @@ def _compare(spec, case, got, expected, names):
     wrong = "" if len(names) == 1 else (f"{name} is wrong, the rest is right. " if len(bad) == 1 else
                                         f"{', '.join(names[j] for j in bad)} are wrong; first {name}. ")
     lines = [wrong + D.where_hint(array, right), D.show_slice(array, right)]
-    lines.append(f"  Likely mistake: {hint}" if hint else "  " + (D.pattern_hint(array, right) or
-                 "compare your loops with the definition in the docstring, on this small case by hand."))
+    pattern = D.pattern_hint(array, right, list(zip(spec.args, case.args)))
+    lines.append(f"  Likely mistake: {hint}" if hint else "  " + (pattern or (
+        "no typical mistake gives these numbers. Work out one wrong value by hand from the docstring's "
+        "formula with the inputs above, then follow your code for that same value.")))
     return "\n".join(lines)
 
 

@@ -204,6 +204,8 @@ exercise(Spec(
      Wrong("the whole batch was normalised together: divide each row by its own sum (axis=1, keepdims=True).",
            lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum()),
      Wrong("you forgot to normalise: divide exp(scores) by their sum in each row.", lambda z: np.exp(z)),
+     Wrong("that is the sigmoid, 1 / (1 + exp(-z)), one score at a time: softmax divides exp(z) by the sum "
+           "of exp over the whole row, so the row sums to 1.", lambda z: 1 / (1 + np.exp(-z))),
      Wrong("you divided the scores by their sum without exp: softmax is exp(z) / sum(exp(z)).",
            lambda z: z / z.sum(axis=1, keepdims=True)),
      Wrong("np.exp(1000) overflows to inf (and inf / inf = nan): subtract each row's maximum before exp; "
@@ -230,6 +232,8 @@ exercise(Spec(
            lambda dy, x: dy * (x >= 0)),
      Wrong("you multiplied dy by x: ReLU's slope is 1 where x > 0 and 0 elsewhere, never x itself.",
            lambda dy, x: dy * x),
+     Wrong("you multiplied dy by sign(x): where x < 0 the slope is 0, not -1; ReLU's slope is (x > 0).",
+           lambda dy, x: dy * np.sign(x)),
      Wrong("you multiplied dy by relu(x): the slope is 1 where x > 0, not the value of relu(x).",
            lambda dy, x: dy * np.maximum(x, 0)),
      Wrong("you returned relu(x), the forward pass: backward returns dx = dy * (x > 0).",
@@ -356,6 +360,9 @@ exercise(Spec(
            "very window it read, unflipped.",
            lambda dy, x, w, s, p: F.conv2d_backward_naive(dy, x, w[:, :, ::-1, ::-1], s, p)[:1]
            + F.conv2d_backward_naive(dy, x, w, s, p)[1:]),
+     Wrong("dx used the kernel transposed: weight[o, c, a, b] goes back to row a, column b of the window.",
+           lambda dy, x, w, s, p: F.conv2d_backward_naive(dy, x, w.swapaxes(2, 3), s, p)[:1]
+           + F.conv2d_backward_naive(dy, x, w, s, p)[1:]),
      Wrong("dweight was divided by the batch size: dy already holds the 1/N of the mean loss.",
            lambda dy, x, w, s, p: (lambda g: (g.dx, g.dweight / len(x), g.dbias))(F.conv2d_backward_naive(dy, x, w, s, p)))],
     library="cnn_lib.functional.conv2d_backward_naive, then the vectorized cnn_lib.functional.conv2d_backward"))
@@ -419,6 +426,9 @@ exercise(Spec(
      Wrong("overlapping windows overwrote each other: a pixel that is the maximum of two windows collects "
            "both gradients, dx[...] += dy, not =.",
            lambda dy, x, k, s: _pool_back(dy, x, k, s, lambda d, win, g: np.where(_first_max(win), g, d))),
+     Wrong("the maximum's row and column are swapped: np.argmax gives a flat index a; its row is a // k and "
+           "its column a % k (or use np.unravel_index(a, window.shape)).",
+           lambda dy, x, k, s: _pool_back(dy, x, k, s, lambda d, win, g: d + g * _first_max(win).T)),
      Wrong("dy was ignored: the maximum gets the incoming gradient dy[n, c, i, j], not 1.",
            lambda dy, x, k, s: _pool_back(np.ones_like(dy), x, k, s, lambda d, win, g: d + g * _first_max(win))),
      Wrong("with stride=None the stride is the kernel size (windows side by side), as in the forward pass.",
@@ -436,7 +446,8 @@ def sgd_momentum_reference(weight, grad, velocity, lr, momentum):
 exercise(Spec(
     "sgd_momentum_step", ("weight", "grad", "velocity", "lr", "momentum"), ("new_weight", "new_velocity"),
     sgd_momentum_reference,
-    [Case("momentum 0: plain SGD, one weight", (np.array([1.0]), np.array([0.5]), np.array([0.0]), 0.1, 0.0)),
+    [Case("momentum 0: plain SGD (the stored velocity plays no part)",
+          (np.array([1.0, -2.0]), np.array([0.5, 1.0]), np.array([0.3, -0.2]), 0.1, 0.0)),
      Case("first step with momentum 0.9 (velocity starts at 0)",
           (np.array([1.0, -2.0]), np.array([0.5, 1.0]), np.zeros(2), 0.1, 0.9)),
      Case("a velocity carried over from earlier steps",
@@ -488,16 +499,16 @@ def _params_after(args):
             for i, layer in enumerate(args[0].layers) for name in sorted(layer.params)]
 
 
-def _variant_step(model, optimizer, x, y, backward=True, step=True, scale=1.0, loss_after=False):
+def _variant_step(model, optimizer, x, y, backward=True, steps=1, scale=1.0, loss_after=False, probs=False):
     logits = model.forward(x)
     loss, dlogits = softmax_cross_entropy(logits, y)
     if backward:
         model.backward(scale * dlogits)
-    if step:
+    for _ in range(steps):
         optimizer.step()
     if loss_after:
         loss = softmax_cross_entropy(model.forward(x), y)[0]
-    return loss, logits
+    return loss, softmax(logits) if probs else logits
 
 
 exercise(Spec(
@@ -507,7 +518,7 @@ exercise(Spec(
      Case("general: a small CNN (Conv2d, ReLU, MaxPool2d, Flatten, Linear), SGD with momentum 0.9",
           _train_case("cnn", 3, momentum=0.9, warm=True))],
     [Wrong("the weights did not change: call optimizer.step() after model.backward(dlogits).",
-           lambda m, o, x, y: _variant_step(m, o, x, y, backward=False, step=False)),
+           lambda m, o, x, y: _variant_step(m, o, x, y, backward=False, steps=0)),
      Wrong("optimizer.step() found no gradients: call model.backward(dlogits) BEFORE optimizer.step() "
            "(the step reads the gradients backward stores).",
            lambda m, o, x, y: _variant_step(m, o, x, y, backward=False), raises=True),
@@ -520,6 +531,10 @@ exercise(Spec(
            "mean loss; pass it to model.backward unchanged.",
            lambda m, o, x, y: _variant_step(m, o, x, y, scale=float(len(x)))),
      Wrong("you returned the loss AFTER the update: return the loss of the forward pass that gave the gradients.",
-           lambda m, o, x, y: _variant_step(m, o, x, y, loss_after=True))],
+           lambda m, o, x, y: _variant_step(m, o, x, y, loss_after=True)),
+     Wrong("the weights moved twice: call optimizer.step() once per iteration.",
+           lambda m, o, x, y: _variant_step(m, o, x, y, steps=2)),
+     Wrong("you returned probabilities: return the logits, model.forward(x) itself (softmax is inside the loss).",
+           lambda m, o, x, y: _variant_step(m, o, x, y, probs=True))],
     library="cnn_lib.train_step (cnn_lib/train.py), which fit() calls once per batch",
     pure=False, after=_params_after))
