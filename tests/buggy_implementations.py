@@ -442,6 +442,44 @@ def sgd_weight_unchanged(weight, grad, velocity, lr, momentum):
     return weight, v
 
 
+def conv_zeros_like_x(x, weight, bias=None, stride=1, padding=0):
+    y = np.zeros_like(x)
+    C_out, _, KH, KW = weight.shape
+    for i in range(x.shape[2] - KH + 1):
+        for j in range(x.shape[3] - KW + 1):
+            y[0, 0, i, j] = np.sum(x[0, :, i:i + KH, j:j + KW] * weight[0])
+    return y
+
+
+def pool_argmax(x, kernel_size, stride=None):
+    s = kernel_size if stride is None else stride
+    N, C, H, W = x.shape
+    OH, OW = (H - kernel_size) // s + 1, (W - kernel_size) // s + 1
+    y = np.zeros((N, C, OH, OW))
+    for n in range(N):
+        for c in range(C):
+            for i in range(OH):
+                for j in range(OW):
+                    y[n, c, i, j] = np.argmax(x[n, c, i * s:i * s + kernel_size, j * s:j * s + kernel_size])
+    return y
+
+
+def ce_mean_over_all_entries(logits, labels):
+    p = _probs(logits)
+    one_hot = np.eye(logits.shape[1])[labels]
+    grad = (p - one_hot) / len(labels)
+    return -np.mean(one_hot * np.log(p)), grad
+
+
+def conv_back_dbias_total(dy, x, weight, stride=1, padding=0):
+    dx, dweight, _ = _conv_back(dy, x, weight, stride, padding)
+    return dx, dweight, dy.sum()
+
+
+def pool_back_returns_dy(dy, x, kernel_size, stride=None):
+    return dy * 1.0
+
+
 BUGS = [
     ("output_size", size_rounds_up, "rounded up"),
     ("output_size", size_no_floor, "forgot to round"),
@@ -459,8 +497,10 @@ BUGS = [
     ("conv2d_naive", conv_stride_ignored, "stride is ignored inside the loop"),
     ("conv2d_naive", conv_padding_on_output, "padded the output instead of the input"),
     ("conv2d_naive", conv_nhwc, "channels last"),
+    ("conv2d_naive", conv_zeros_like_x, "np.zeros_like(x)"),
     ("conv2d_naive", conv_bias_none_crash, "bias=None means no bias"),
     ("max_pool2d_naive", pool_average, "you averaged"),
+    ("max_pool2d_naive", pool_argmax, "np.argmax"),
     ("max_pool2d_naive", pool_max_starts_at_zero, "started at 0"),
     ("max_pool2d_naive", pool_default_stride_one, "stride=None the stride is the kernel size"),
     ("max_pool2d_naive", pool_stride_argument_ignored, "stride argument is ignored"),
@@ -483,6 +523,7 @@ BUGS = [
     ("softmax_cross_entropy", ce_loss_summed, "loss was summed"),
     ("softmax_cross_entropy", ce_grad_not_divided, "gradient was not divided by N"),
     ("softmax_cross_entropy", ce_overflow, "overflowed"),
+    ("softmax_cross_entropy", ce_mean_over_all_entries, "all N*K entries"),
     ("softmax_cross_entropy", ce_no_one_hot, "one-hot part is missing"),
     ("softmax_cross_entropy", ce_swapped_return, "in the place of"),
     ("softmax_cross_entropy", ce_per_example_loss, "must be one number"),
@@ -491,7 +532,9 @@ BUGS = [
     ("conv2d_backward_naive", conv_back_dx_not_cropped, "dx still has the padding"),
     ("conv2d_backward_naive", conv_back_dbias_per_example, "not summed over the batch and positions"),
     ("conv2d_backward_naive", conv_back_dbias_mean, "dbias was averaged"),
+    ("conv2d_backward_naive", conv_back_dbias_total, "output channels too"),
     ("max_pool2d_backward_naive", pool_back_spread, "spread over the whole window"),
+    ("max_pool2d_backward_naive", pool_back_returns_dy, "you returned dy itself"),
     ("max_pool2d_backward_naive", pool_back_every_tie, "every tied maximum"),
     ("max_pool2d_backward_naive", pool_back_overwrite, "overwrote each other"),
     ("max_pool2d_backward_naive", pool_back_ignores_dy, "dy was ignored"),

@@ -215,5 +215,14 @@ def test_odd_functions_get_feedback_not_an_exception(name, fn, words):
     assert not feedback and words in feedback.message, feedback.message
 
 
+def test_the_checkers_own_wrong_variants_print_no_warning():
+    import buggy_implementations as bugs
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")              # a warning would raise here
+        with np.errstate(over="ignore", invalid="ignore"):   # the learner's own overflow may warn
+            feedback = check_implementation("softmax", bugs.softmax_overflow)
+    assert "overflows" in feedback.message
+
+
 def test_checker_source_never_shows_a_traceback_from_itself():
     assert "traceback.print" not in inspect.getsource(sys.modules["cnn_lib.exercises.implement"])

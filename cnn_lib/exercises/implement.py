@@ -202,6 +202,9 @@ def _compare(spec, case, got, expected, names):
     name, array, right = names[i], arrays[i], np.asarray(expected[i], dtype=float)
     hint = _known_mistake(spec, case, arrays, bad)
     if array.shape != right.shape:
+        inputs = [arg for arg, value in zip(spec.args, case.args) if np.shape(value) == array.shape and np.ndim(value)]
+        hint = hint or (f"{name} has the shape of the input {inputs[0]}: did you make it with np.zeros_like("
+                        f"{inputs[0]})? Work out the output's shape first, from the docstring." if inputs else "")
         return D.shape_hint(array.shape, right.shape, name) + (f"\n  Likely mistake: {hint}" if hint else "")
     if array.dtype.kind in "iu" and right.dtype.kind == "f":
         hint = hint or (f"{name} holds integers (dtype {array.dtype}): the array you filled was made with "
@@ -233,7 +236,7 @@ def _known_mistake(spec, case, arrays, bad, error=None):
     and, like the learner's function, cnn_lib's answers on every earlier case."""
     for wrong in spec.wrongs:
         args = case.make()
-        run = D.call(wrong.fn, args)
+        run = D.call(wrong.fn, args, quiet=True)
         if (error is not None) != wrong.raises:
             continue
         if error is not None:
@@ -251,7 +254,7 @@ def _passes_earlier(spec, case, wrong):
     """Whether ``wrong`` agrees with cnn_lib on the cases before ``case`` (which the learner passed)."""
     for earlier in spec.cases[:spec.cases.index(case)]:
         args, ref_args = earlier.make(), earlier.make()
-        run = D.call(wrong.fn, args)
+        run = D.call(wrong.fn, args, quiet=True)
         theirs = None if run.error is not None else _parts(spec, run.result, args)
         expected = _parts(spec, spec.reference(*ref_args), ref_args)
         if not isinstance(theirs, tuple) or not all(D.same(t, e) for t, e in zip(theirs, expected)):

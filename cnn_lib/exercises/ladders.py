@@ -165,6 +165,9 @@ exercise(Spec(
           (normal(6, 2, 2, 7, 9, scale=1000), 3, 2))],
     [Wrong("you averaged: this is max pooling, each node is the LARGEST value of its window.",
            lambda x, k, s: _pool_windows(x, k, k if s is None else s, np.mean)),
+     Wrong("you stored where the maximum is (np.argmax), not its value: use window.max().",
+           lambda x, k, s: _pool_windows(x, k, k if s is None else s,
+                                         lambda v, axis: v.reshape(v.shape[:4] + (-1,)).argmax(-1).astype(float))),
      Wrong("you took the minimum: max pooling keeps the largest value of each window.",
            lambda x, k, s: _pool_windows(x, k, k if s is None else s, np.min)),
      Wrong("your running maximum started at 0, so negative windows give 0: start from the window's "
@@ -282,6 +285,8 @@ exercise(Spec(
      Case("general: 6 examples, 10 classes, large values", (normal(2, 6, 10, scale=50), np.array([3, 9, 0, 0, 5, 1])))],
     [Wrong("the loss was summed over the batch: take the mean (and divide the gradient by N too).",
            lambda z, t: _ce_naive(z, t, mean_loss=False)),
+     Wrong("the loss was averaged over all N*K entries of the (N, K) array: average over the N examples only "
+           "(one -log p per example).", lambda z, t: (_ce_naive(z, t)[0] / z.shape[1], _ce_naive(z, t)[1])),
      Wrong("the gradient was not divided by N: the loss is a mean, so dlogits = (softmax - one_hot) / N.",
            lambda z, t: _ce_naive(z, t, mean_grad=False)),
      Wrong("loss and gradient were both summed, not averaged: divide both by N.",
@@ -349,6 +354,8 @@ exercise(Spec(
            lambda dy, x, w, s, p: _conv_back(dy, x, w, s, p, stride_in_index=False)),
      Wrong("dbias was not summed over the batch and positions: dbias[o] = dy[:, o].sum(), shape (C_out,).",
            lambda dy, x, w, s, p: _conv_back(dy, x, w, s, p)[:2] + (dy.sum(axis=(2, 3)),)),
+     Wrong("dbias was summed over everything, output channels too: one value per kernel, dy.sum(axis=(0, 2, 3)).",
+           lambda dy, x, w, s, p: _conv_back(dy, x, w, s, p)[:2] + (dy.sum(),)),
      Wrong("dbias was summed over the batch only: also sum over the positions, dy.sum(axis=(0, 2, 3)).",
            lambda dy, x, w, s, p: _conv_back(dy, x, w, s, p)[:2] + (dy.sum(axis=0),)),
      Wrong("dbias was averaged: the bias is added at every position of every example, so its gradient is "
@@ -429,6 +436,8 @@ exercise(Spec(
      Wrong("the maximum's row and column are swapped: np.argmax gives a flat index a; its row is a // k and "
            "its column a % k (or use np.unravel_index(a, window.shape)).",
            lambda dy, x, k, s: _pool_back(dy, x, k, s, lambda d, win, g: d + g * _first_max(win).T)),
+     Wrong("you returned dy itself: dx has the INPUT's shape (N, C, H, W), with each dy placed at its "
+           "window's maximum and 0 elsewhere.", lambda dy, x, k, s: dy.copy()),
      Wrong("dy was ignored: the maximum gets the incoming gradient dy[n, c, i, j], not 1.",
            lambda dy, x, k, s: _pool_back(np.ones_like(dy), x, k, s, lambda d, win, g: d + g * _first_max(win))),
      Wrong("with stride=None the stride is the kernel size (windows side by side), as in the forward pass.",
