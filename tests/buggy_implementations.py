@@ -480,6 +480,20 @@ def pool_back_returns_dy(dy, x, kernel_size, stride=None):
     return dy * 1.0
 
 
+def pool_back_default_stride_one(dy, x, kernel_size, stride=None):
+    if stride is None:
+        stride = 1
+    dx = np.zeros(x.shape)
+    for n in range(dy.shape[0]):
+        for c in range(dy.shape[1]):
+            for i in range(dy.shape[2]):
+                for j in range(dy.shape[3]):
+                    window = x[n, c, i * stride:i * stride + kernel_size, j * stride:j * stride + kernel_size]
+                    a, b = np.unravel_index(np.argmax(window), window.shape)
+                    dx[n, c, i * stride + a, j * stride + b] += dy[n, c, i, j]
+    return dx
+
+
 BUGS = [
     ("output_size", size_rounds_up, "rounded up"),
     ("output_size", size_no_floor, "forgot to round"),
@@ -534,6 +548,7 @@ BUGS = [
     ("conv2d_backward_naive", conv_back_dbias_mean, "dbias was averaged"),
     ("conv2d_backward_naive", conv_back_dbias_total, "output channels too"),
     ("max_pool2d_backward_naive", pool_back_spread, "spread over the whole window"),
+    ("max_pool2d_backward_naive", pool_back_default_stride_one, "stride=None the stride is the kernel size"),
     ("max_pool2d_backward_naive", pool_back_returns_dy, "you returned dy itself"),
     ("max_pool2d_backward_naive", pool_back_every_tie, "every tied maximum"),
     ("max_pool2d_backward_naive", pool_back_overwrite, "overwrote each other"),

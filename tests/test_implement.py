@@ -118,6 +118,18 @@ def test_error_raised_inside_numpy_points_at_the_learners_line():
     assert "Likely mistake: dx used weight.T" in message
 
 
+def _helper_that_fails(x):
+    return x[99]
+
+
+def test_error_in_a_helper_points_at_the_line_of_the_function_that_called_it():
+    def relu_backward(dy, x):
+        mask = x > 0
+        return _helper_that_fails(dy) * mask
+    message = check_implementation("relu_backward", relu_backward).message
+    assert "IndexError" in message and "line 3 of your function: return _helper_that_fails(dy) * mask" in message
+
+
 def test_in_place_change_is_named():
     def max_pool2d_backward_naive(dy, x, kernel_size, stride=None):
         x -= x.max()                # changes the caller's array

@@ -72,18 +72,23 @@ def call(fn, args, quiet=False):
 
 
 def learner_line(fn, tb):
-    """``"line N: <code>"`` of the last traceback frame in the file where ``fn`` was written."""
+    """Where the learner's code raised: ``"line N of your function: <code>"`` for the last traceback
+    frame running ``fn`` itself, else ``"line N of <file>: <code>"`` for the last frame outside cnn_lib
+    (a helper the learner wrote). "" when the error came from the call itself."""
     code = getattr(inspect.unwrap(fn), "__code__", None)
-    frames = traceback.extract_tb(tb)
-    if code is not None:
-        mine = [f for f in frames if f.filename == code.co_filename]
-    else:
-        mine = [f for f in frames if "cnn_lib" not in f.filename.replace("\\", "/").split("/")]
-    if not mine:
+    frames = list(traceback.walk_tb(tb))
+    own = [(f, line) for f, line in frames if code is not None and f.f_code is code]
+    if own:
+        frame, line = own[-1]
+        text = linecache.getline(frame.f_code.co_filename, line, frame.f_globals).strip()
+        return f"line {line - code.co_firstlineno + 1} of your function: {text}"
+    outside = [(f, line) for f, line in frames[1:]
+               if "cnn_lib" not in f.f_code.co_filename.replace("\\", "/").split("/")]
+    if not outside:
         return ""
-    frame = mine[-1]
-    text = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
-    return f"line {frame.lineno - (code.co_firstlineno - 1 if code else 0)} of your function: {text}"
+    frame, line = outside[-1]
+    text = linecache.getline(frame.f_code.co_filename, line, frame.f_globals).strip()
+    return f"line {line} of {frame.f_code.co_name}(): {text}"
 
 
 def changed_inputs(before, after, names):

@@ -25,6 +25,11 @@ def normal(seed, *shape, scale=1.0):
     return np.round(np.random.default_rng(seed).normal(0, scale, shape), 2)
 
 
+def cannot_show():
+    """Called by a wrong variant in a case where its mistake makes no difference: no match there."""
+    raise LookupError("this mistake cannot show in this case")
+
+
 # ---------------------------------------------------------------- notebook 03: the output size
 exercise(Spec(
     "output_size", ("n", "kernel_size", "stride", "padding"), ("size",),
@@ -80,7 +85,7 @@ exercise(Spec(
      Wrong("rows and columns are swapped: node (i, j) is row i, column j; its window starts at x[i, j].",
            lambda x, k, i, j: _node_at(x, k, j, i)),
      Wrong("the kernel is transposed: kernel[a, b] (row a, column b) multiplies x[i + a, j + b].",
-           lambda x, k, i, j: _node_at(x, k.T, i, j) if k.shape[0] == k.shape[1] else _node(x, k, i, j) + 1e9),
+           lambda x, k, i, j: _node_at(x, k.T, i, j) if k.shape[0] == k.shape[1] else cannot_show()),
      Wrong("you averaged: a node is the SUM of kernel * window, not its mean.",
            lambda x, k, i, j: _node(x, k, i, j) / k.size),
      Wrong("you summed the window without the kernel's weights: multiply each pixel by its weight first.",
@@ -115,7 +120,7 @@ exercise(Spec(
            lambda x, w, b, s, p: F.conv2d(x, w, None, s, p)),
      Wrong("the bias was added once per input channel: sum over the channels first, then add bias[o] once.",
            lambda x, w, b, s, p: F.conv2d(x, w, b, s, p) + (x.shape[1] - 1) * b[None, :, None, None]
-           if b is not None else F.conv2d(x, w, b, s, p) + 1e9),
+           if b is not None else cannot_show()),
      Wrong("bias=None means no bias: add bias[o] only when bias is not None.",
            lambda x, w, b, s, p: b[0], raises=True),
      Wrong("only the last input channel counts: an = inside the channel loop overwrites. Sum over ALL "
@@ -174,7 +179,7 @@ exercise(Spec(
            "first value (or -inf), or use window.max().",
            lambda x, k, s: np.maximum(F.max_pool2d(x, k, s), 0)),
      Wrong("with stride=None the stride is the kernel size (windows side by side), as in PyTorch; "
-           "you used stride 1.", lambda x, k, s: F.max_pool2d(x, k, 1) if s is None else F.max_pool2d(x, k, s) + 1e9),
+           "you used stride 1.", lambda x, k, s: F.max_pool2d(x, k, 1) if s is None else cannot_show()),
      Wrong("the stride argument is ignored: you always stepped by kernel_size.",
            lambda x, k, s: F.max_pool2d(x, k, k)),
      Wrong("the stride is ignored inside the loop: window (i, j) starts at (i*stride, j*stride).",
@@ -441,7 +446,8 @@ exercise(Spec(
      Wrong("dy was ignored: the maximum gets the incoming gradient dy[n, c, i, j], not 1.",
            lambda dy, x, k, s: _pool_back(np.ones_like(dy), x, k, s, lambda d, win, g: d + g * _first_max(win))),
      Wrong("with stride=None the stride is the kernel size (windows side by side), as in the forward pass.",
-           lambda dy, x, k, s: F.max_pool2d_backward_naive(dy, x, k, 1) if s is None else 1e9 + x)],
+           lambda dy, x, k, s: _pool_back(dy, x, k, 1, lambda d, win, g: d + g * _first_max(win))
+           if s is None else cannot_show())],
     library="cnn_lib.functional.max_pool2d_backward_naive, then the vectorized cnn_lib.functional.max_pool2d_backward"))
 
 
