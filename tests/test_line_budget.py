@@ -16,10 +16,10 @@ PACKAGE = REPO / "cnn_lib"
 # has the tinygrad-style budget of about 1,000 lines. Figures, explorers and exercise checkers
 # are presentation: they get their own budget, so that growth there is a visible decision too.
 CORE_BUDGET = 1000
-# +950 (issue 14): coding exercises with feedback that names the bug: the engine (implement.py and
-# diagnose.py, ~365 lines), 12 ladders of cases with their known mistakes and hints (ladders.py, ~445,
-# mostly data) and the worked solutions the notebooks fold (solutions.py, ~105).
-PRESENTATION_BUDGET = 2950
+# +1000 (issue 14, measured +968): coding exercises with feedback that names the bug: the engine
+# (implement.py and diagnose.py, ~390 lines), 12 ladders of cases with their known mistakes and
+# hints (ladders.py, ~470, mostly data) and the worked solutions the notebooks fold (solutions.py, ~105).
+PRESENTATION_BUDGET = 3000
 EXTRA_PREFIXES = ("viz", "widgets", "exercises")     # drawing, widgets and exercise checkers: not the core
 MATPLOTLIB_ALLOWED = ("viz",)                       # DESIGN.md: viz is the only module that imports matplotlib
 NOT_MATH = {"__init__", "environment"}              # environment: stdlib-only setup check for notebook 00

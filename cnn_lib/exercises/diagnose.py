@@ -192,8 +192,7 @@ def pattern_hint(got, expected, inputs=()):
 def where_hint(got, expected):
     """Where the values differ: which examples, channels and positions (for 4-D outputs)."""
     got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
-    wrong = ~np.isclose(got, expected, rtol=RTOL, atol=ATOL * max(1.0, float(np.max(np.abs(expected), initial=0))))
-    wrong |= ~np.isfinite(got)
+    wrong = differ(got, expected)
     count = f"{int(wrong.sum())} of {wrong.size} values differ"
     if 0 < wrong.sum() <= 4 and got.ndim:
         count += " (at " + ", ".join(str(tuple(int(v) for v in at)) for at in np.argwhere(wrong)) + ")"
@@ -231,12 +230,27 @@ def show(value, indent="    "):
     return repr(value) if len(repr(value)) < 200 else f"{type(value).__name__} object"
 
 
+def differ(got, expected):
+    """Boolean mask of the values that differ (NaN and inf always do)."""
+    scale = max(1.0, float(np.max(np.abs(expected), initial=0)))
+    return ~np.isclose(got, expected, rtol=RTOL, atol=ATOL * scale) | ~np.isfinite(got)
+
+
+def mask_picture(wrong, indent="    "):
+    """A 2-D mask as text, X where the values differ and . where they agree (a small picture)."""
+    return "\n".join(indent + " ".join("X" if w else "." for w in row) for row in wrong)
+
+
 def show_slice(got, expected):
-    """For 4-D outputs: the first (example, channel) map where they differ, expected vs got."""
+    """Expected vs got, and for maps a picture of where they differ; 4-D outputs too big to print
+    whole show the first (example, channel) map that differs."""
     got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
-    if got.ndim != 4 or got.size <= 60:
-        return f"  expected: {show(expected)}\n  got:      {show(got)}"
-    wrong = ~np.isclose(got, expected, rtol=RTOL, atol=ATOL * max(1.0, float(np.max(np.abs(expected)))))
-    n, c = np.argwhere(wrong | ~np.isfinite(got))[0][:2]
-    return (f"  example {n}, channel {c}, expected: {show(expected[n, c])}\n"
-            f"  example {n}, channel {c}, got:      {show(got[n, c])}")
+    where = ""
+    if got.ndim == 4 and got.size > 60:
+        n, c = np.argwhere(differ(got, expected))[0][:2]
+        got, expected, where = got[n, c], expected[n, c], f"example {n}, channel {c}, "
+    text = f"  {where}expected: {show(expected)}\n  {where}got:      {show(got)}"
+    maps = differ(got, expected).reshape((-1,) + got.shape[-2:]) if got.ndim >= 2 else []
+    if len(maps) == 1 and max(got.shape[-2:]) <= 12 and got.shape[-2] > 1:
+        text += "\n  where they differ (X):\n" + mask_picture(maps[0])
+    return text
