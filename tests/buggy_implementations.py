@@ -494,6 +494,24 @@ def pool_back_default_stride_one(dy, x, kernel_size, stride=None):
     return dx
 
 
+def softmax_global_max(logits):
+    e = np.exp(logits - np.max(logits))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def ce_global_max(logits, labels):
+    z = logits - logits.max()
+    log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    N = len(labels)
+    grad = np.exp(log_probs)
+    grad[np.arange(N), labels] -= 1
+    return -log_probs[np.arange(N), labels].mean(), grad / N
+
+
+def linear_back_dbias_keepdims(dy, x, weight):
+    return dy @ weight, dy.T @ x, dy.sum(axis=0, keepdims=True)
+
+
 BUGS = [
     ("output_size", size_rounds_up, "rounded up"),
     ("output_size", size_no_floor, "forgot to round"),
@@ -523,6 +541,7 @@ BUGS = [
     ("softmax", softmax_no_keepdims, "keepdims=True"),
     ("softmax", softmax_whole_batch, "whole batch"),
     ("softmax", softmax_sigmoid, "sigmoid"),
+    ("softmax", softmax_global_max, "largest score of the whole batch"),
     ("relu_backward", relu_back_mask_from_dy, "mask came from dy"),
     ("relu_backward", relu_back_no_dy, "mask (x > 0) alone"),
     ("relu_backward", relu_back_at_zero, "x == 0"),
@@ -533,10 +552,12 @@ BUGS = [
     ("linear_backward", linear_back_dbias_not_summed, "dbias was not summed over the batch"),
     ("linear_backward", linear_back_dweight_overwritten, "only the last example"),
     ("linear_backward", linear_back_dbias_mean, "dbias was averaged"),
+    ("linear_backward", linear_back_dbias_keepdims, "only axes of length 1 differ"),
     ("linear_backward", linear_back_two_values, "return 3 values"),
     ("softmax_cross_entropy", ce_loss_summed, "loss was summed"),
     ("softmax_cross_entropy", ce_grad_not_divided, "gradient was not divided by N"),
     ("softmax_cross_entropy", ce_overflow, "overflowed"),
+    ("softmax_cross_entropy", ce_global_max, "largest logit of the whole batch"),
     ("softmax_cross_entropy", ce_mean_over_all_entries, "all N*K entries"),
     ("softmax_cross_entropy", ce_no_one_hot, "one-hot part is missing"),
     ("softmax_cross_entropy", ce_swapped_return, "in the place of"),

@@ -126,12 +126,14 @@ def as_array(value):
 
 
 def same(got, expected):
-    """Same shape and the same values (to floating-point rounding); NaN never matches."""
+    """Same shape and the same values (to floating-point rounding). Non-finite values (nan, inf) match
+    each other, wherever both arrays have one: two overflows agree even if one gave nan, the other inf."""
     got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
     if got.shape != expected.shape:
         return False
-    if not np.all(np.isfinite(got)):
-        return bool(np.array_equal(got, expected, equal_nan=True))
+    finite = np.isfinite(got)
+    if not finite.all() or not np.isfinite(expected).all():   # nan, inf, -inf: one kind of failure
+        return bool(np.array_equal(finite, np.isfinite(expected))) and same(got[finite], expected[finite])
     scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
     return bool(np.allclose(got, expected, rtol=RTOL, atol=ATOL * scale))
 
@@ -148,6 +150,8 @@ def shape_hint(got, expected, what):
         return f"{what} must be one number, got an array of shape {g}. Hint: average (or sum) it down to one value."
     if g == e[1:]:
         return f"{say}: the batch axis (N = {e[0]}) is missing. Keep one output per example."
+    if tuple(d for d in g if d != 1) == tuple(d for d in e if d != 1):
+        return f"{say}: only axes of length 1 differ. Drop or add them (keepdims=False, np.squeeze, reshape)."
     if len(g) == len(e) + 1 and g[1:] == e or (len(g) == len(e) + 1 and g[:-1] == e):
         return f"{say}: one axis too many. Did you forget to sum over it?"
     if len(g) == len(e) - 1 and e[:1] + g[1:] == e[:1] + e[2:]:

@@ -216,6 +216,9 @@ exercise(Spec(
            "of exp over the whole row, so the row sums to 1.", lambda z: 1 / (1 + np.exp(-z))),
      Wrong("you divided the scores by their sum without exp: softmax is exp(z) / sum(exp(z)).",
            lambda z: z / z.sum(axis=1, keepdims=True)),
+     Wrong("you subtracted the largest score of the whole batch: a row far below it underflows, exp gives "
+           "0 everywhere and 0 / 0 = nan. Subtract each row's own maximum (axis=1, keepdims=True).",
+           lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum(axis=1, keepdims=True)),
      Wrong("np.exp(1000) overflows to inf (and inf / inf = nan): subtract each row's maximum before exp; "
            "it changes nothing mathematically.",
            lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True))],
@@ -272,8 +275,12 @@ exercise(Spec(
     library="cnn_lib.functional.linear_backward"))
 
 
-def _ce_naive(z, labels, mean_loss=True, mean_grad=True, sign=1, one_hot=True):
-    p = np.exp(z) / np.exp(z).sum(1, keepdims=True) if sign == 0 else softmax(z)
+def _ce_naive(z, labels, mean_loss=True, mean_grad=True, sign=1, one_hot=True, shift=None):
+    """Softmax cross-entropy with switches for the usual slips; sign=0: exp without any shift."""
+    if shift is not None:
+        p = np.exp(z - shift) / np.exp(z - shift).sum(1, keepdims=True)
+    else:
+        p = np.exp(z) / np.exp(z).sum(1, keepdims=True) if sign == 0 else softmax(z)
     n = len(z)
     loss = -np.log(p[np.arange(n), labels])
     grad = p.copy()
@@ -301,7 +308,10 @@ exercise(Spec(
      Wrong("the one-hot part is missing: subtract 1 at each row's label, dlogits = (softmax - one_hot) / N.",
            lambda z, t: _ce_naive(z, t, one_hot=False)),
      Wrong("exp(1000) overflowed (inf / inf = nan): subtract each row's maximum from the logits before exp "
-           "(log-sum-exp); the loss does not change.", lambda z, t: _ce_naive(z, t, sign=0))],
+           "(log-sum-exp); the loss does not change.", lambda z, t: _ce_naive(z, t, sign=0)),
+     Wrong("you subtracted the largest logit of the whole batch: a row far below it underflows (exp gives 0, "
+           "log 0 = -inf). Subtract each row's own maximum (axis=1, keepdims=True).",
+           lambda z, t: _ce_naive(z, t, shift=z.max()))],
     library="cnn_lib.softmax_cross_entropy (cnn_lib/losses.py)"))
 
 
