@@ -512,6 +512,18 @@ def linear_back_dbias_keepdims(dy, x, weight):
     return dy @ weight, dy.T @ x, dy.sum(axis=0, keepdims=True)
 
 
+def conv_manual_pad_negative_slice(x, weight, bias=None, stride=1, padding=0):
+    N, C, H, W = x.shape
+    xp = np.zeros((N, C, H + 2 * padding, W + 2 * padding))
+    xp[:, :, padding:-padding, padding:-padding] = x
+    return _conv(xp, weight, bias, stride, 0)
+
+
+def conv_back_crop_negative_slice(dy, x, weight, stride=1, padding=0):
+    dxp, dweight, dbias = _conv_back(dy, x, weight, stride, padding, crop=False)
+    return dxp[:, :, padding:-padding, padding:-padding], dweight, dbias
+
+
 BUGS = [
     ("output_size", size_rounds_up, "rounded up"),
     ("output_size", size_no_floor, "forgot to round"),
@@ -529,6 +541,7 @@ BUGS = [
     ("conv2d_naive", conv_stride_ignored, "stride is ignored inside the loop"),
     ("conv2d_naive", conv_padding_on_output, "padded the output instead of the input"),
     ("conv2d_naive", conv_nhwc, "channels last"),
+    ("conv2d_naive", conv_manual_pad_negative_slice, "-0 is 0"),
     ("conv2d_naive", conv_zeros_like_x, "np.zeros_like(x)"),
     ("conv2d_naive", conv_bias_none_crash, "bias=None means no bias"),
     ("max_pool2d_naive", pool_average, "you averaged"),
@@ -565,6 +578,7 @@ BUGS = [
     ("conv2d_backward_naive", conv_back_dweight_overwritten, "dweight was overwritten instead of accumulated"),
     ("conv2d_backward_naive", conv_back_dx_overwritten, "dx was overwritten where windows overlap"),
     ("conv2d_backward_naive", conv_back_dx_not_cropped, "dx still has the padding"),
+    ("conv2d_backward_naive", conv_back_crop_negative_slice, "-0 is 0"),
     ("conv2d_backward_naive", conv_back_dbias_per_example, "not summed over the batch and positions"),
     ("conv2d_backward_naive", conv_back_dbias_mean, "dbias was averaged"),
     ("conv2d_backward_naive", conv_back_dbias_total, "output channels too"),

@@ -135,6 +135,9 @@ exercise(Spec(
      Wrong("you padded the output instead of the input: pad x with zeros first "
            "(np.pad on the two spatial axes), then slide the kernel.",
            lambda x, w, b, s, p: np.pad(F.conv2d(x, w, b, s, 0), ((0, 0), (0, 0), (p, p), (p, p)))),
+     Wrong("xp[:, :, p:-p, p:-p] is empty when padding = 0 (-0 is 0): write the slice as p:p + H, p:p + W, "
+           "or pad with np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))).",
+           lambda x, w, b, s, p: _pad_with_negative_slice(x, p), raises=True),
      Wrong("the padding is ignored: pad x with `padding` zeros on each side of H and W first.",
            lambda x, w, b, s, p: F.conv2d(x, w, b, s, 0)),
      Wrong("the kernel is transposed: weight[o, c, a, b] multiplies row a, column b of the window.",
@@ -144,6 +147,14 @@ exercise(Spec(
      Wrong("you averaged each window (np.mean): a node is the SUM of weight * patch, plus the bias.",
            lambda x, w, b, s, p: F.conv2d(x, w / w[0].size, b, s, p))],
     library="cnn_lib.functional.conv2d_naive, then the vectorized cnn_lib.functional.conv2d (im2col)"))
+
+
+def _pad_with_negative_slice(x, p):
+    """The classic manual padding slip: xp[:, :, p:-p, p:-p] = x, which is empty when p = 0."""
+    N, C, H, W = x.shape
+    xp = np.zeros((N, C, H + 2 * p, W + 2 * p))
+    xp[:, :, p:-p, p:-p] = x
+    return xp
 
 
 def _pool_windows(x, k, s, reduce, size=None):
@@ -365,6 +376,10 @@ exercise(Spec(
      Wrong("dx still has the padding: cut the p-pixel border off the padded gradient "
            "(dx_padded[:, :, p:p+H, p:p+W]) so dx has x's shape.",
            lambda dy, x, w, s, p: _conv_back(dy, x, w, s, p, crop=False)),
+     Wrong("dxp[:, :, p:-p, p:-p] is empty when padding = 0 (-0 is 0): cut the border with "
+           "dxp[:, :, p:p + H, p:p + W].",
+           lambda dy, x, w, s, p: (_conv_back(dy, x, w, s, p, crop=False)[0][:, :, p:-p, p:-p],)
+           + _conv_back(dy, x, w, s, p)[1:]),
      Wrong("the stride is ignored in the backward loop: node (i, j) read the window at (i*stride, j*stride).",
            lambda dy, x, w, s, p: _conv_back(dy, x, w, s, p, stride_in_index=False)),
      Wrong("dbias was not summed over the batch and positions: dbias[o] = dy[:, o].sum(), shape (C_out,).",
