@@ -202,7 +202,8 @@ def _compare(spec, case, got, expected, names):
     name, array, right = names[i], arrays[i], np.asarray(expected[i], dtype=float)
     hint = _known_mistake(spec, case, arrays, bad)
     if array.shape != right.shape:
-        inputs = [arg for arg, value in zip(spec.args, case.args) if np.shape(value) == array.shape and np.ndim(value)]
+        inputs = [arg for arg, value in zip(spec.args, case.args)        # the data arrays, not the weights
+                  if arg in ("x", "dy") and np.shape(value) == array.shape]
         hint = hint or (f"{name} has the shape of the input {inputs[0]}: did you make it with np.zeros_like("
                         f"{inputs[0]})? Work out the output's shape first, from the docstring." if inputs else "")
         return D.shape_hint(array.shape, right.shape, name) + (f"\n  Likely mistake: {hint}" if hint else "")
