@@ -18,7 +18,10 @@ PACKAGE = REPO / "cnn_lib"
 # Setup tooling (the stdlib-only environment check of notebook 00) is neither: it is counted
 # apart, under a small budget of its own. ARCHITECTURE.md explains the three budgets.
 CORE_BUDGET = 1000
-PRESENTATION_BUDGET = 2000
+# +1000 (issue 14, measured +968): coding exercises with feedback that names the bug: the engine
+# (implement.py and diagnose.py, ~390 lines), 12 ladders of cases with their known mistakes and
+# hints (ladders.py, ~470, mostly data) and the worked solutions the notebooks fold (solutions.py, ~105).
+PRESENTATION_BUDGET = 3000
 TOOLING_BUDGET = 100
 EXTRA_PREFIXES = ("viz", "widgets", "exercises")     # drawing, widgets and exercise checkers: not the core
 TOOLING = ("environment.py",)                       # setup checks: not the core either

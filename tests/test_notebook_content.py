@@ -1,13 +1,23 @@
-"""What a learner meets in the committed notebooks: exercises with checkers and hidden worked
-solutions, a static picture for every widget (GitHub and nbviewer run no kernel), no saved widget
+"""What a learner meets in the committed notebooks: exercises with checkers and worked solutions
+folded in <details> (hidden in every renderer), coding exercises whose folded solution is the
+tested one, a static picture for every widget (GitHub and nbviewer run no kernel), no saved widget
 state, and colour maps that colour-blind readers can tell apart."""
+import importlib
+import inspect
 import json
+import pkgutil
 import re
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import solution_cells  # noqa: E402
+from cnn_lib.exercises.solutions import SOLUTIONS  # noqa: E402
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 MIN_EXERCISES = {"01": 3, "02": 3, "03": 4, "04": 3, "05": 2}
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -34,6 +44,31 @@ def exercises(nb):
             if c["cell_type"] == "code" and PLACEHOLDER.search("".join(c["source"]))]
 
 
+def exercise_namespace():
+    """numpy as np, cnn_lib, its public names, and every public name of every exercise module."""
+    import cnn_lib
+    import cnn_lib.exercises
+    namespace = {"np": np, "cnn_lib": cnn_lib, **{n: getattr(cnn_lib, n) for n in cnn_lib.__all__}}
+    for info in pkgutil.iter_modules(cnn_lib.exercises.__path__):
+        module = importlib.import_module(f"cnn_lib.exercises.{info.name}")
+        namespace.update({n: v for n, v in vars(module).items() if not n.startswith("_")})
+    # the one notebook variable a worked solution reads (05: a confusion matrix of the trained net);
+    # the solution derives its answer from it, so any confusion matrix exercises it
+    namespace["matrix"] = np.random.default_rng(0).integers(0, 9, (10, 10)) + np.diag(np.full(10, 90))
+    return namespace
+
+
+def folded_solution(path, cell, what):
+    """The code of a worked solution folded in a <details> block (every renderer shows it closed)."""
+    assert cell is not None and cell["cell_type"] == "markdown", f"{path.name}: {what} has no solution cell after it"
+    text = "".join(cell["source"])
+    assert "solution" in cell["metadata"].get("tags", []), f"{path.name}: {what}'s solution is not tagged"
+    assert text.startswith(f"<details><summary>{solution_cells.SUMMARY}</summary>\n\n```python\n"), \
+        f"{path.name}: {what}'s solution is not folded in a <details> block"
+    assert text.rstrip().endswith("```\n\n</details>"), f"{path.name}: {what}'s <details> block is not closed"
+    return solution_cells.code_of(text)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_exercise_has_a_checker_and_a_hidden_worked_solution(path):
     found = exercises(load(path))
@@ -43,17 +78,54 @@ def test_every_exercise_has_a_checker_and_a_hidden_worked_solution(path):
         checker = re.findall(r"^(check_\w+)\(", source, re.M)
         assert checker, f"{path.name}: exercise without a checker call:\n{source}"
         assert "replace the ..." in text_outputs(cell), f"{path.name}: {checker[0]} did not ask for an answer"
-        assert solution is not None and solution["cell_type"] == "code", f"{path.name}: {checker[0]} has no solution cell"
-        assert "solution" in solution["metadata"].get("tags", []), f"{path.name}: {checker[0]}'s solution is not tagged"
-        hidden = solution["metadata"].get("jupyter", {})
-        assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), \
-            f"{path.name}: {checker[0]}'s solution (or its output, which shows the answer) is visible"
-        assert "".join(solution["source"]).startswith("# Worked solution"), \
-            f"{path.name}: a collapsed solution previews its first line: make it a neutral header"
-        solution_source = "".join(solution["source"])
-        assert f"{checker[0]}(" in solution_source, f"{path.name}: the solution does not run {checker[0]}"
-        assert solution_source.lstrip().startswith("#"), f"{path.name}: {checker[0]}'s solution has no worked reasoning"
-        assert "✔ Correct" in text_outputs(solution), f"{path.name}: {checker[0]} rejects its own solution"
+        code = folded_solution(path, solution, checker[0])
+        assert f"{checker[0]}(" in code, f"{path.name}: the solution does not run {checker[0]}"
+        assert code.lstrip().startswith("#"), f"{path.name}: {checker[0]}'s solution has no worked reasoning"
+        # run the worked solution with what the exercise modules define (checkers, data like PATCH)
+        *body, last = code.strip().splitlines()
+        namespace = exercise_namespace()
+        exec("\n".join(body), namespace)
+        verdict = eval(last, namespace)
+        assert verdict, f"{path.name}: {checker[0]} rejects its own worked solution: {verdict!r}"
+
+
+def implementation_exercises(nb):
+    """(definition cell, check cell, solution cell, name) for every check_implementation call."""
+    cells = nb["cells"]
+    found = []
+    for i, cell in enumerate(cells):
+        match = re.search(r'^check_implementation\("(\w+)", (\w+)\)', "".join(cell["source"]), re.M)
+        if cell["cell_type"] == "code" and match:
+            found.append((cells[i - 1], cell, cells[i + 1] if i + 1 < len(cells) else None, match.group(1)))
+    return found
+
+
+def test_at_least_twelve_coding_exercises_all_different():
+    names = [name for path in NOTEBOOKS for *_, name in implementation_exercises(load(path))]
+    assert len(names) >= 12 and len(set(names)) == len(names), names
+    assert set(names) == set(SOLUTIONS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_coding_exercises_say_not_written_yet_and_fold_the_tested_solution(path):
+    for definition, check, solution, name in implementation_exercises(load(path)):
+        source = "".join(definition["source"])
+        assert definition["cell_type"] == "code" and f"def {name}(" in source, f"{path.name}: {name} has no def cell"
+        assert '"""' in source and "raise NotImplementedError" in source, f"{path.name}: {name}: docstring, placeholder"
+        assert "not written yet" in text_outputs(check), f"{path.name}: {name}'s check cell was not run unfilled"
+        assert "Traceback" not in text_outputs(check)
+        assert solution["metadata"].get("exercise") == name, f"{path.name}: {name}'s solution cell is not marked"
+        code = folded_solution(path, solution, name)
+        assert code == inspect.getsource(SOLUTIONS[name]).strip(), \
+            f"{path.name}: {name}'s folded solution is not the tested one: run python tools/solution_cells.py"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_no_solution_in_a_code_cell_and_the_converter_is_idempotent(path):
+    nb = load(path)
+    assert not [c["id"] for c in nb["cells"] if c["cell_type"] == "code" and "solution" in c["metadata"].get("tags", [])], \
+        f"{path.name}: a solution in a code cell shows on GitHub: run python tools/solution_cells.py"
+    assert not any(solution_cells.convert(c) or solution_cells.refresh(c) for c in nb["cells"])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

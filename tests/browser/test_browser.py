@@ -358,6 +358,31 @@ def test_notebook_runs_clean_in_jupyterlab(notebooks, notebook):
           f"{opened.images} pictures")
 
 
+# Every <details> block JupyterLab drew in a markdown cell: closed, and its code not laid out.
+DETAILS_JS = """() => [...document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown details')].map(d => ({
+  open: d.open, summary: (d.querySelector('summary') || {}).textContent || '',
+  codeShown: [...d.querySelectorAll('pre, code')].some(e => e.checkVisibility()),
+}))"""
+
+
+@pytest.mark.parametrize("notebook", [n for n in NOTEBOOKS if "<details>" in (ROOT / "notebooks" / n).read_text()])
+def test_worked_solutions_stay_folded_in_jupyterlab(notebooks, notebook):
+    """After restart + run all, every worked solution (a <details> block) is closed, its code hidden."""
+    opened = notebooks.get(notebook)
+    found = opened.page.evaluate(DETAILS_JS)
+    assert found, f"{notebook}: JupyterLab drew no <details> block (sanitized away?)"
+    assert all("Worked solution" in d["summary"] for d in found), found
+    shown = [d for d in found if d["open"] or d["codeShown"]]
+    assert not shown, f"{notebook}: {len(shown)} worked solution(s) shown unfolded: {shown}"
+    # and a click on the summary unfolds one (the learner can open it)
+    summary = opened.page.locator(".jp-MarkdownCell .jp-RenderedMarkdown details summary").first
+    summary.scroll_into_view_if_needed()
+    summary.click()
+    assert opened.page.evaluate(DETAILS_JS)[0]["codeShown"], f"{notebook}: a click did not unfold the solution"
+    opened.page.screenshot(path=str(Path(notebooks.screenshots) / f"{Path(notebook).stem}-solution-unfolded.png"))
+    summary.click()                                         # fold it again for the tests that follow
+
+
 def move_id(move):
     return move.id
 
