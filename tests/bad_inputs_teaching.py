@@ -22,6 +22,8 @@ def _derivations():
 CASES = [
     ("cnn_lib.viz.derivations.chain_rule_figure",
      lambda: _derivations().chain_rule_figure([1, 2, 3], {}), ValueError),
+    ("cnn_lib.viz.derivations.chain_rule_figure",                # the gradients without the two paths' shares
+     lambda: _derivations().chain_rule_figure(dict(p1=2, p2=-1, w=3, z1=6, z2=-3, s=3, L=9), {"w": 6}), ValueError),
     ("cnn_lib.viz.derivations.conv1d_paths_figure",
      lambda: _derivations().conv1d_paths_figure(np.zeros((1, 1, 5)), [1, 0, -1], [1, 2, 3]), ValueError),
     ("cnn_lib.viz.derivations.conv1d_paths_figure",

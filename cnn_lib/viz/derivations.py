@@ -36,10 +36,13 @@ def chain_rule_figure(values, grads):
     The weight w is used twice, as a kernel weight is used at two positions: its two paths meet
     at w and their shares add. Returns the Figure.
     """
-    needed = {"p1", "p2", "w", "z1", "z2", "s", "L"}
+    needed, needed_grads = {"p1", "p2", "w", "z1", "z2", "s", "L"}, {"w", "z1", "z2", "s", "w via z1", "w via z2"}
     if not isinstance(values, dict) or not needed <= set(values):
         raise ValueError(f"chain_rule_figure: values must be a dict with keys {sorted(needed)}, got {values!r}. "
                          f"Hint: compute the forward pass in a cell and pass its numbers.")
+    if not isinstance(grads, dict) or not needed_grads <= set(grads):
+        raise ValueError(f"chain_rule_figure: grads must be a dict with keys {sorted(needed_grads)}, got {grads!r}. "
+                         f"Hint: compute the backward pass in a cell, both paths' shares included.")
     fig, ax = plt.subplots(figsize=(10, 4.4), dpi=80, layout="constrained")
     ax.set_xlim(-1.2, 8.8)
     ax.set_ylim(-1.8, 3.0)
