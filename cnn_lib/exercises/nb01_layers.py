@@ -3,7 +3,7 @@ import math
 import numbers
 from functools import partial
 
-from ..arithmetic import conv_params
+from ..arithmetic import conv_params, linear_params
 from .core import Feedback, check_choice, check_number, not_answered, register
 
 
@@ -111,3 +111,73 @@ check_loss_p001 = register(
     "layers.cross_entropy_p0.01", partial(check_cross_entropy, p=0.01),
     solution=4.605, wrong={2.0: "natural log", -4.605: "minus sign", 0.99: "1 - p", 4.65: "too large",
                            4.56: "too small"})
+
+
+# ---------------------------------------------------------------- exercises that need a step of thought
+def check_loss_from_scores(answer, scores, label, decimals=2):
+    """The cross-entropy loss for raw ``scores`` (logits) and the true class index ``label``.
+
+    The learner must apply softmax first, then -ln of the label's probability. Slips: the wrong
+    class (counting classes from 1), no softmax (-ln of the score, or of score / sum of scores),
+    log base 10.
+    """
+    z = [float(s) for s in scores]
+    exp = [math.exp(s - max(z)) for s in z]
+    probs = [e / sum(exp) for e in exp]
+    right, tolerance = -math.log(probs[label]), 0.6 * 10.0 ** -decimals
+    slips = [(-math.log10(probs[label]), "that is log base 10; cross-entropy uses the natural log, ln (np.log)."),
+             (-math.log(probs[label - 1]), f"that is the loss for index {label - 1}: class indices count from 0, so "
+                                           f"label {label} is the score {z[label]:g}, not {z[label - 1]:g}."),
+             (-z[label], "the scores are not probabilities: turn them into probabilities with softmax first, "
+                         "p_j = exp(z_j) / sum_k exp(z_k)."),
+             (-math.log(z[label] / sum(z)) if z[label] / sum(z) > 0 else math.nan,
+              "softmax divides exponentials, exp(z_j) / sum_k exp(z_k), not the scores themselves.")]
+    explain = (f"softmax gives p = ({', '.join(f'{p:.3f}' for p in probs)}); the label's p = {probs[label]:.4f}, "
+               f"and -ln({probs[label]:.4f}) = {right:.3f}.")
+    if isinstance(answer, numbers.Real) and not isinstance(answer, bool) and math.isfinite(answer):
+        if abs(answer - right) <= tolerance:
+            return Feedback(True, explain)
+        for wrong, hint in slips:
+            if math.isfinite(wrong) and abs(answer - wrong) <= tolerance:
+                return Feedback(False, hint)
+    return check_number(answer, right, explain=explain)
+
+
+check_loss_from_scores_2_1_m1 = register(
+    "layers.loss_from_scores", partial(check_loss_from_scores, scores=(2.0, 1.0, -1.0), label=1),
+    solution=1.349, wrong={0.586: "base 10", 0.349: "count from 0", -1.0: "softmax first", 0.693: "exponentials"})
+
+
+def check_output_layer_params(answer, side, channels=16, classes=10):
+    """Parameters of notebook 01's output layer, Linear(channels * s * s, classes), for a ``side`` x ``side`` input.
+
+    The convolution layers keep their parameters (a kernel does not depend on the image size);
+    only the output layer, which sees every value of the last maps, changes. Slips: the 28 x 28
+    count; no bias; rounding a pooling up; ignoring the convolutions' shrinking.
+    """
+    def after(n, pool_round=math.floor, conv=True):                     # conv 3, pool 2, conv 3, pool 2
+        for _ in range(2):
+            n = pool_round((n - 2 * conv) / 2)
+        return n
+
+    right = linear_params(channels * after(side) ** 2, classes)
+    slips = [(linear_params(channels * after(28) ** 2, classes),
+              "that is the count for 28 x 28 inputs: the maps reaching the output layer are larger now."),
+             (channels * after(side) ** 2 * classes, "you forgot the output layer's biases, one per class."),
+             (linear_params(channels * after(side, math.ceil) ** 2, classes),
+              "MaxPool2d(2) rounds down: a 13 x 13 map gives 6 x 6 (the last row and column are left over)."),
+             (linear_params(channels * after(side, conv=False) ** 2, classes),
+              "each 3 x 3 convolution without padding first shrinks the map by 2 (n - 3 + 1), before each pooling.")]
+    n = side
+    steps = []
+    for _ in range(2):
+        steps.append(f"{n} -> conv {n - 2} -> pool {(n - 2) // 2}")
+        n = (n - 2) // 2
+    return check_number(answer, right, slips, explain=(
+        f"{'; '.join(steps)}: the output layer is Linear({channels} x {n} x {n} = {channels * n * n}, {classes}), "
+        f"{channels * n * n} x {classes} weights + {classes} biases = {right}. The conv layers do not change."))
+
+
+check_output_layer_params_32 = register(
+    "layers.output_layer_params_32", partial(check_output_layer_params, side=32),
+    solution=5770, wrong={4010: "28 x 28", 5760: "biases", 7850: "rounds down", 10250: "shrinks"})

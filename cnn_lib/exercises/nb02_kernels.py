@@ -34,34 +34,35 @@ check_node = register("kernels.node_by_hand", check_node, solution=8,
                       wrong={-3: "flipped", 30: "minus signs", 22: "patch alone", -15: "element by element"})
 
 # ---------------------------------------------------------------- which kernel finds horizontal edges
-EDGE_QUIZ = {      # a and b are the catalogue's vertical_edge and horizontal_edge (same signs)
-    "a": kernel("vertical_edge").astype(int),
-    "b": kernel("horizontal_edge").astype(int),
-    "c": np.array([[0, -1, 0], [-1, 4, -1], [0, -1, 0]]),
-    "d": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16,
+EDGE_QUIZ = {      # none is in the gallery: the learner reasons from the weights, not from a name
+    "a": np.array([[2, 1, 0], [1, 0, -1], [0, -1, -2]]),
+    "b": np.array([[0, 0, 0], [1, 1, 1], [0, 0, 0]]),
+    "c": np.array([[0, -1, 0], [0, 0, 0], [0, 1, 0]]),
+    "d": np.array([[0, 0, 0], [-1, 0, 1], [0, 0, 0]]),
 }
 _EDGE_HINTS = {
-    "a": "kernel a subtracts its right column from its left column, so it responds where brightness changes "
-         "from left to right: along a vertical edge, and gives 0 on a horizontal one. (The usual mix-up: a horizontal edge is a line running left "
-         "to right, and brightness changes across it, from top to bottom.) Look for rows that differ.",
-    "c": "kernel c (a Laplacian) responds to changes in every direction (vertical edges too), and to spots and "
-         "thin lines: it is not a horizontal-edge detector.",
-    "d": "kernel d has only positive weights that sum to 1: it is a blur, which keeps brightness and "
-         "answers no change in particular.",
+    "a": "kernel a (a diagonal edge kernel) does respond to a horizontal edge, but also to a vertical one: its "
+         "columns differ as well as its rows. Try it on a patch whose left half is dark and right half bright.",
+    "b": "kernel b only adds up a row of pixels: on a flat patch it gives 3 x the brightness, not 0. It follows "
+         "brightness, not its change (the usual mix-up: it looks horizontal, but it detects no edge).",
+    "d": "kernel d subtracts the left pixel from the right one, so it answers brightness changing from left to right: "
+         "a vertical edge. (A horizontal edge is a line running left to right; brightness changes across it, from "
+         "top to bottom.) Look for a kernel whose rows differ.",
 }
 
 
 def check_horizontal_edge(answer):
     """Which of the kernels in :data:`EDGE_QUIZ` ('a' to 'd') is a horizontal-edge detector (responds to
-    horizontal edges, and gives 0 on vertical ones)?"""
-    return check_choice(answer, "b", list(EDGE_QUIZ), _EDGE_HINTS,
-                        explain="b subtracts its bottom row from its top row: large where brightness changes "
-                                "from top to bottom, which is across a horizontal edge; 0 on flat areas and on "
-                                "vertical edges (its three columns are the same).")
+    horizontal edges, and gives 0 on vertical edges and on flat patches)?"""
+    return check_choice(answer, "c", list(EDGE_QUIZ), _EDGE_HINTS,
+                        explain="c is the pixel below minus the pixel above: large where brightness changes "
+                                "from top to bottom, which is across a horizontal edge; 0 on flat patches and "
+                                "on vertical edges (the pixels above and below are then equal). Two weights "
+                                "are enough; the gallery's horizontal_edge does the same with whole rows.")
 
 
-check_horizontal_edge = register("kernels.horizontal_edge", check_horizontal_edge, solution="b",
-                                 wrong={"a": "vertical", "c": "every direction", "d": "blur"})
+check_horizontal_edge = register("kernels.horizontal_edge", check_horizontal_edge, solution="c",
+                                 wrong={"a": "also to a vertical", "b": "not its change", "d": "vertical edge"})
 
 # ---------------------------------------------------------------- a feature-map stack
 STACK = dict(kernels=10, kernel_size=7, stride=2, height=64, width=64, channels=3)

@@ -83,3 +83,37 @@ check_double_first_layer_16_32 = register(
 check_most_confused_example = register(
     "training.most_confused", partial(check_most_confused, matrix=EXAMPLE),
     solution=(4, 9), wrong={(9, 4): "transposed", (4, 4): "diagonal", (7, 2): "another cell", (3, 12): "0 to 9"})
+
+
+def check_precision(answer, matrix, digit):
+    """Of the test digits the network GUESSED as ``digit``, the fraction that really are ``digit``.
+
+    That is the column: ``matrix[digit, digit] / matrix[:, digit].sum()`` (precision). A fraction
+    or a percentage is accepted (to 0.005, i.e. half a percentage point). Slips: the row (recall:
+    of the real ``digit``s, the fraction recognised); the count instead of a fraction; the accuracy.
+    """
+    empty = not_answered(answer)
+    if empty is not None:
+        return empty
+    matrix = np.asarray(matrix)
+    column, row = matrix[:, digit].sum(), matrix[digit].sum()
+    right = matrix[digit, digit] / column if column else 0.0
+    recall = matrix[digit, digit] / row if row else 0.0
+    explain = (f"column {digit} holds every digit guessed as {digit}: {column}, of which {matrix[digit, digit]} "
+               f"really are {digit}s, so {matrix[digit, digit]} / {column} = {right:.3f}.")
+    if isinstance(answer, (int, float, np.floating, np.integer)) and not isinstance(answer, bool) \
+            and 1 < answer <= 100 and abs(answer / 100 - right) <= 0.005:
+        return Feedback(True, explain + " (As a percentage, fine.)")
+    slips = [(matrix[digit, digit], f"that is a count; the question asks for a fraction: divide by the column's "
+                                    f"total, every digit guessed as {digit}."),
+             (np.trace(matrix) / matrix.sum(), "that is the accuracy over all digits; the question is about the "
+                                               f"digits guessed as {digit}: column {digit} only.")]
+    if abs(recall - right) > 0.005:        # the row-versus-column mix-up, only when the two differ
+        slips.insert(0, (recall, f"you read row {digit}: of the real {digit}s, the fraction recognised (the "
+                                 f"recall). The question starts from the guesses: read column {digit}."))
+    return check_number(answer, right, slips, tolerance=0.005, explain=explain)
+
+
+check_precision_example = register(
+    "training.precision", partial(check_precision, matrix=EXAMPLE, digit=9),
+    solution=95 / 98, wrong={95 / 96: "row", 95: "a count"})

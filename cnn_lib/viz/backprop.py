@@ -78,25 +78,28 @@ def draw_tiny_cnn(image=None, kernel=None, classes=("vertical", "horizontal")):
     return fig
 
 
-def show_panels(panels, numbers=True, fmt="{:.2f}", cmap=None, size=2.0):
+def show_panels(panels, numbers=True, fmt="{:.2f}", cmap=None, size=2.0, shared=False):
     """A row of small 2-D arrays side by side: ``panels`` is a list of ``(title, array (H, W))``.
 
     Signed arrays get the diverging map centred on 0, others viridis (or ``cmap``, e.g. "gray"),
-    each value written in its cell when ``numbers``. Returns the Figure.
+    each value written in its cell (9 pt) when ``numbers``. ``shared``: one colour scale for all
+    panels (use it whenever the panels' values are compared). Returns the Figure.
     """
     fig, axes = plt.subplots(1, len(panels), figsize=(size * len(panels), size + 0.4), dpi=80,
                              layout="constrained", squeeze=False)
+    everything = np.concatenate([np.ravel(values) for _, values in panels])
     for ax, (title, values) in zip(axes[0], panels):
         values = np.asarray(values)
-        signed = bool(np.any(values < 0))
-        vmin, vmax = symmetric_limits(values) if signed else (0, max(float(values.max()), 1e-12))
+        scale = everything if shared else values
+        signed = bool(np.any(scale < 0))
+        vmin, vmax = symmetric_limits(scale) if signed else (0, max(float(scale.max()), 1e-12))
         ax.imshow(values, cmap=cmap or (DIVERGING if signed else SEQUENTIAL), vmin=vmin, vmax=vmax)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(title, fontsize=9)
         for (i, j), v in np.ndenumerate(values if numbers else np.zeros((0, 0))):
             dark = abs(v) > 0.6 * vmax if signed else v < 0.4 * vmax         # white text on dark cells
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7 if values.shape[1] > 4 else 9,
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=9,
                     color="white" if dark else "black")
     return fig
 

@@ -13,16 +13,17 @@ from matplotlib.ticker import MaxNLocator
 from .style import DIVERGING, IMAGE, SEQUENTIAL, symmetric_limits
 
 
-def tile_maps(maps, columns):
+def tile_maps(maps, columns, shared=False):
     """Feature maps (K, H, W) side by side in one image: (rows*(H+1)-1, columns*(W+1)-1), NaN between.
 
     Each map is divided by its own largest |value| (so each uses the whole colour range; signed
-    maps land in [-1, 1], non-negative ones in [0, 1]); the NaN cells between them draw as gaps.
+    maps land in [-1, 1], non-negative ones in [0, 1]), or with ``shared`` all by the largest of
+    the layer (one scale: the maps can be compared); the NaN cells between them draw as gaps.
     """
     maps = np.asarray(maps, dtype=np.float32)
     K, H, W = maps.shape
     rows = -(-K // columns)
-    scale = np.abs(maps).max(axis=(1, 2), keepdims=True)              # (K, 1, 1)
+    scale = np.abs(maps).max(axis=None if shared else (1, 2), keepdims=True)   # (1, 1, 1) or (K, 1, 1)
     scaled = maps / np.where(scale > 0, scale, 1)
     mosaic = np.full((rows * (H + 1) - 1, columns * (W + 1) - 1), np.nan, dtype=np.float32)
     for k in range(K):
@@ -133,11 +134,11 @@ def kernels_figure(kernels, titles=None, columns=8, size=1.0):
     return fig
 
 
-def _maps_panel(ax, maps, name):
+def _maps_panel(ax, maps, name, shared=False):
     """Draw feature maps (C, H, W) as one tiled image on ``ax``; returns the AxesImage."""
     C, H, W = maps.shape
     signed = bool(np.any(maps < 0))
-    image = ax.imshow(tile_maps(maps, _columns(C)), cmap=_map_cmap(signed), vmin=-1 if signed else 0, vmax=1,
+    image = ax.imshow(tile_maps(maps, _columns(C), shared), cmap=_map_cmap(signed), vmin=-1 if signed else 0, vmax=1,
                       interpolation="nearest")
     ax.set_title(f"{name}\n{C} maps of {H} x {W}", fontsize=9)
     _off(ax)
@@ -149,11 +150,12 @@ def _columns(count):
     return 4 if count <= 16 else 8
 
 
-def feature_maps_figure(image, rows, figsize=(10, 5.0)):
+def feature_maps_figure(image, rows, figsize=(10, 5.0), shared=False):
     """One digit (H, W), then the feature maps of hidden layers, tiled, one panel per layer.
 
     ``rows``: a list of figure rows, each a list of ``(name, maps)`` with maps (C, H, W) of one
     input (e.g. ``model.layer_outputs(...)[i][0]``). The digit sits left of the first row.
+    ``shared``: one colour scale per layer (its largest |value|) instead of one per map.
     """
     columns = 1 + max(len(row) for row in rows)
     fig, axes = plt.subplots(len(rows), columns, figsize=figsize, dpi=80, squeeze=False, layout="constrained")
@@ -163,7 +165,7 @@ def feature_maps_figure(image, rows, figsize=(10, 5.0)):
     axes[0, 0].set_title(f"input\n{image.shape[0]} x {image.shape[1]}", fontsize=9)
     for r, row in enumerate(rows):
         for c, (name, maps) in enumerate(row):
-            _maps_panel(axes[r, c + 1], maps, name)
+            _maps_panel(axes[r, c + 1], maps, name, shared)
     return fig
 
 
