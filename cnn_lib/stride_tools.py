@@ -6,7 +6,7 @@ Positions are indices into the *padded* axis of ``n + 2*padding`` pixels: with p
 """
 import numpy as np
 
-from ._checks import check_int
+from ._checks import check_int, check_size, fail
 from .arithmetic import dilated_span, output_size
 
 
@@ -18,6 +18,7 @@ def kernel_starts(n, kernel_size, stride=1, padding=0, dilation=1):
     Raises ``output_size``'s ValueError when the kernel does not fit at all.
     """
     out = output_size(n, kernel_size, stride, padding, dilation)
+    check_size("kernel_starts", "the list of start positions", out, 8, "Hint: try a learner-sized axis, e.g. n=32.")
     return list(range(0, out * stride, stride))
 
 
@@ -29,6 +30,7 @@ def coverage(n, kernel_size, stride=1, padding=0, dilation=1):
     dilation, the holes between the taps that the stride skips over (see :func:`never_read`).
     Along both axes of a square image, pixel (i, j) is read iff row i and column j are.
     """
+    check_size("coverage", "the padded axis", n + 2 * check_int("coverage", "padding", padding, 0), 8)
     starts = np.array(kernel_starts(n, kernel_size, stride, padding, dilation))   # (OUT,)
     taps = np.arange(kernel_size) * dilation                                     # (k,) offsets in a window
     read = starts[:, None] + taps[None, :]                                       # (OUT, k) pixel indices
@@ -54,6 +56,14 @@ def strides_for(n, kernel_size, target, padding=0, dilation=1):
     kernel has to move all give 1 output; the list stops at the first of them.
     """
     target = check_int("strides_for", "target", target, 1, "Hint: an output has at least one pixel.")
-    room = n + 2 * padding - dilated_span(kernel_size, dilation)     # output_size raises if < 0
-    return [s for s in range(1, max(room, 0) + 2)
-            if output_size(n, kernel_size, s, padding, dilation) == target]
+    output_size(n, kernel_size, 1, padding, dilation)                # checks the arguments; raises if it does not fit
+    room = n + 2 * padding - dilated_span(kernel_size, dilation)     # how far the window can move
+    # output_size = room // s + 1 = target  <=>  room / target < s <= room / (target - 1); no scan over s
+    if target == 1:
+        return [room + 1]                                            # the first stride that gives one output
+    low, high = room // target + 1, room // (target - 1)
+    if high - low >= 10**5:
+        fail("strides_for", "the number of strides that work", "at most 100,000 (a list a person can read)",
+             f"{high - low + 1:,} (every stride from {low:,} to {high:,})",
+             "Hint: the answer is that whole range; ask for a smaller n or a larger target.")
+    return list(range(low, high + 1))

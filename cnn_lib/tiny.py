@@ -12,6 +12,7 @@ uses the same network and data). Numpy only.
 """
 import numpy as np
 
+from ._checks import check_int, check_real, fail, show
 from .layers import Conv2d, Flatten, Linear, ReLU, Sequential
 from .losses import softmax_cross_entropy
 from .train import train_step
@@ -29,7 +30,9 @@ def tiny_data(noise=0.3, seed=0):
     vertical (label 0, bar in column 1, 2, 3, 4) and horizontal (label 1, bar in row 1, 2, 3, 4),
     so every batch of 4 holds two of each. The background is uniform noise in [0, ``noise``).
     """
-    x = np.random.default_rng(seed).uniform(0, noise, size=(N_IMAGES, 1, 6, 6))
+    noise = check_real("tiny_data", "noise", noise, "a number in [0, 1)", lambda v: 0 <= v < 1,
+                       "Hint: 0.3 keeps the bar (1.0) brighter than the background.")
+    x = np.random.default_rng(check_int("tiny_data", "seed", seed, 0)).uniform(0, noise, size=(N_IMAGES, 1, 6, 6))
     y = np.tile([0, 1], 4)                               # (8,): 0 1 0 1 0 1 0 1
     for i in range(4):
         x[2 * i, 0, :, i + 1] = 1.0                      # vertical bar in column i + 1
@@ -45,7 +48,8 @@ def tiny_cnn(seed=4, n_classes=2):
     The default seed starts with most ReLU nodes above 0; with some seeds (3, say) every node
     starts at 0, no gradient reaches the kernel and nothing learns (a "dead" ReLU).
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int("tiny_cnn", "seed", seed, 0))
+    n_classes = check_int("tiny_cnn", "n_classes", n_classes, 2, "Hint: 2 classes: vertical and horizontal bars.")
     model = Sequential(Conv2d(1, 1, 3, rng=rng), ReLU(), Flatten(), Linear(16, n_classes, rng=rng))
     for layer, name in model.parameters():
         layer.params[name] = layer.params[name].astype(np.float64)
@@ -60,6 +64,9 @@ def loss_on(model, x, y):
 def named_parameters(model):
     """``(label, layer, name)`` for every learnable array, labelled like PyTorch's ``state_dict`` keys:
     the layer's index in the Sequential, a dot, the parameter name (``"0.weight"`` is the kernel)."""
+    if not hasattr(model, "layers"):
+        fail("named_parameters", "model", "a Sequential (with .layers)", show(model), "Hint: pass tiny_cnn().",
+             TypeError)
     return [(f"{i}.{name}", layer, name) for i, layer in enumerate(model.layers) for name in layer.params]
 
 
@@ -69,7 +76,7 @@ def batch_slice(iteration):
     Batches go in a fixed order, images 0-3 then 4-7, then again, with no shuffling (``fit``
     shuffles): ITERATIONS_PER_EPOCH = 2 iterations make one epoch.
     """
-    b = iteration % ITERATIONS_PER_EPOCH
+    b = check_int("batch_slice", "iteration", iteration, 0, "Hint: iterations count from 0.") % ITERATIONS_PER_EPOCH
     return slice(b * BATCH_SIZE, (b + 1) * BATCH_SIZE)
 
 
@@ -80,6 +87,8 @@ def train(model, optimizer, x, y, iterations, start=0):
     loss, backward, ``optimizer.step()``) on the batch ``x[batch_slice(i)]`` (BATCH_SIZE, 1, 6, 6).
     Returns a list of ``iterations`` floats: ``loss_on(model, x, y)`` after each update.
     """
+    iterations = check_int("train", "iterations", iterations, 0, "Hint: e.g. 10.")
+    start = check_int("train", "start", start, 0, "Hint: the first iteration's number, 0 for a fresh model.")
     losses = []
     for i in range(start, start + iterations):
         batch = batch_slice(i)

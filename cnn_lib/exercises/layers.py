@@ -98,7 +98,7 @@ def check_cross_entropy(answer, p, decimals=2):
              (p, "the loss is not the probability itself: it is -ln(p)."),
              (1 - p, "the loss is not 1 - p: it is -ln(p), which grows without limit as p goes to 0.")]
     explain = f"-ln({p:g}) = {right:.3f}: the smaller p, the larger the loss."
-    if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
+    if isinstance(answer, numbers.Real) and not isinstance(answer, bool) and abs(answer) < 1e300:
         if abs(answer - right) <= tolerance:
             return Feedback(True, explain)
         for wrong, hint in slips:
