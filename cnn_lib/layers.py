@@ -38,6 +38,11 @@ def _init_uniform(func, shape, fan_in, rng):
     return rng.uniform(-bound, bound, size=shape).astype(np.float32)
 
 
+def _square(size):
+    """``(3, 3)``, PyTorch's way of writing a square kernel, as 3 (cnn_lib's kernels are square)."""
+    return size[0] if isinstance(size, tuple) and len(size) == 2 and size[0] == size[1] else size
+
+
 class Layer:
     """Base class: a layer with no parameters.
 
@@ -112,9 +117,11 @@ class Conv2d(Layer):
         super().__init__()
         c_in = check_int("Conv2d", "in_channels", in_channels, 1, "Hint: 1 for grey images, 3 for RGB.")
         c_out = check_int("Conv2d", "out_channels", out_channels, 1, "Hint: one output channel per kernel.")
-        k = check_int("Conv2d", "kernel_size", kernel_size, 1, "Hint: 3 means 3x3 kernels.")
+        k = check_int("Conv2d", "kernel_size", _square(kernel_size), 1, "Hint: 3 means 3x3 kernels.")
         self.stride = check_int("Conv2d", "stride", stride, 1, STRIDE_HINT)
-        self.padding = check_int("Conv2d", "padding", padding, 0, PADDING_HINT)
+        self.padding = check_int("Conv2d", "padding", padding, 0, f"Hint: padding='same' is PyTorch's; here write "
+                                 f"padding={(k - 1) // 2} (keeps the size for an odd kernel_size {k})."
+                                 if padding == "same" else PADDING_HINT)
         self.params["weight"] = _init_uniform("Conv2d", (c_out, c_in, k, k), c_in * k * k, rng)
         self.params["bias"] = _init_uniform("Conv2d", (c_out,), c_in * k * k, rng)
 
@@ -128,6 +135,10 @@ class Conv2d(Layer):
         if x.shape[1] != c_in:
             fail("Conv2d.forward", f"x's channels (axis 1) for {self!r}", f"in_channels = {c_in}", x.shape[1],
                  NHWC_HINT if x.shape[3] == c_in else "Hint: in_channels must match the channels of the input.")
+        k = self.params["weight"].shape[2]
+        if k > min(x.shape[2:]) + 2 * self.padding:
+            fail("Conv2d.forward", f"x's height and width for {self!r}", f"at least kernel_size - 2 * padding = "
+                 f"{k - 2 * self.padding}", f"shape {x.shape}", "Hint: use a smaller kernel or more padding.")
         out = F.conv2d_with_cols(x, self.params["weight"], self.params["bias"], self.stride, self.padding)
         return self._remember(out.y, x=x, cols=out.cols)      # cols: the im2col matrix, reused by backward
 
@@ -143,7 +154,7 @@ class MaxPool2d(Layer):
 
     def __init__(self, kernel_size, stride=None):
         super().__init__()
-        self.kernel_size = check_int("MaxPool2d", "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")
+        self.kernel_size = check_int("MaxPool2d", "kernel_size", _square(kernel_size), 1, "Hint: 2 pools 2x2 windows.")
         self.stride = self.kernel_size if stride is None else check_int("MaxPool2d", "stride", stride, 1, STRIDE_HINT)
 
     def __repr__(self):
@@ -165,7 +176,7 @@ class ReLU(Layer):
     """max(x, 0) elementwise; any shape in, same shape out."""
 
     def forward(self, x):
-        x = self._input(x, range(1, 9), "array of any shape")
+        x = self._input(x, range(0, 9), "array of any shape")
         return self._remember(F.relu(x), x=x)
 
     def backward(self, dy):
@@ -227,6 +238,9 @@ def inference(model):
     attributes (``cache``, ``training``, ...) are restored, so a ``backward`` after ``summary``,
     ``layer_outputs``, ``predict`` or ``evaluate`` still gets the gradients of the last training forward.
     """
+    if isinstance(model, type) or not hasattr(model, "forward"):
+        fail("inference", "model", "a model or layer (with forward)", show(model), "Hint: with inference(model): ...",
+             TypeError)
     saved = [(layer, dict(vars(layer))) for layer in _all_layers(model)]
     if hasattr(model, "eval"):
         model.eval()
@@ -311,8 +325,11 @@ class Sequential(Layer):
         x = np.zeros((1, *shape), dtype=np.float32)
         rows = [dict(layer="input", output_shape=shape, nodes=int(np.prod(shape)), params=0)]
         with inference(self):
-            for layer in self.layers:
-                x = layer.forward(x)
+            for i, layer in enumerate(self.layers):
+                try:
+                    x = layer.forward(x)
+                except (ValueError, TypeError) as error:        # say which layer cannot take this input
+                    raise type(error)(f"{func}: layer {i}, {layer!r}, on shape {x.shape[1:]}: {error}") from None
                 rows.append(dict(layer=repr(layer), output_shape=x.shape[1:], nodes=int(np.prod(x.shape[1:])),
                                  params=layer.num_params()))
         return rows

@@ -15,7 +15,7 @@ import numpy as np
 from ._checks import check_int, check_real, fail, show
 from .layers import Conv2d, Flatten, Linear, ReLU, Sequential
 from .losses import softmax_cross_entropy
-from .train import train_step
+from .train import _check_model, train_step
 
 CLASSES = ("vertical", "horizontal")     # label 0: a vertical bar; label 1: a horizontal bar
 N_IMAGES = 8                             # tiny_data's training set
@@ -58,6 +58,7 @@ def tiny_cnn(seed=4, n_classes=2):
 
 def loss_on(model, x, y):
     """The mean cross-entropy loss of ``model`` on x (N, 1, 6, 6), y (N,): a float (no update)."""
+    _check_model("loss_on", model)
     return softmax_cross_entropy(model.forward(x), y)[0]
 
 

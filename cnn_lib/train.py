@@ -3,6 +3,7 @@
 One **iteration** (step) = forward + loss + backward + update on one batch.
 One **epoch** = enough iterations to use every training example once.
 """
+import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +30,15 @@ class StepInfo:
     step: int            # iteration within the epoch, 0-based
     steps_per_epoch: int
     loss: float          # this batch's loss
+
+
+@contextlib.contextmanager
+def _named(func):
+    """Prefix errors raised inside the block with ``func``: the message names the function the learner called."""
+    try:
+        yield
+    except (ValueError, TypeError, FloatingPointError, RuntimeError, MemoryError) as error:
+        raise type(error)(f"{func}: {error}") from None
 
 
 def _check_model(func, model, optimizer=None):
@@ -73,7 +83,7 @@ def predict(model, x, batch_size=500):
     _check_model("predict", model)
     x = _check_data("predict", x)
     batch_size = check_int("predict", "batch_size", batch_size, 1, "Hint: e.g. 500.")
-    with inference(model):
+    with inference(model), _named("predict"):
         return np.concatenate([model.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
 
 
@@ -82,6 +92,9 @@ def evaluate(model, x, y, batch_size=500):
     _check_model("evaluate", model)
     x, y = _check_data("evaluate", x, y)
     logits = predict(model, x, batch_size)
+    if y.max() >= logits.shape[1]:
+        fail("evaluate", "y", f"class ids in 0..{logits.shape[1] - 1} (the model gives {logits.shape[1]} scores)",
+             y.max(), "Hint: the output layer needs one score per class, e.g. Linear(..., 10) for the digits.")
     loss, _ = softmax_cross_entropy(logits, y)
     return loss, float(np.mean(logits.argmax(axis=1) == y))
 
@@ -92,11 +105,12 @@ def train_step(model, optimizer, x, y):
     A NaN or infinite loss is refused (FloatingPointError) before the update, with a hint.
     """
     _check_model("train_step", model, optimizer)
-    logits = model.forward(x)
-    if not np.isfinite(logits).all():
-        fail("train_step", "the model's output (logits)", "finite numbers", "NaN or inf, so the loss is NaN",
-             LR_HINT, FloatingPointError)
-    loss, dlogits = softmax_cross_entropy(logits, y)
+    with _named("train_step"):
+        logits = model.forward(x)
+        if not np.isfinite(logits).all():
+            raise FloatingPointError(f"the model's output (logits) must be finite numbers, got NaN or inf, so the "
+                                     f"loss is NaN. {LR_HINT}")
+        loss, dlogits = softmax_cross_entropy(logits, y)
     model.backward(dlogits)
     optimizer.step()
     return loss, logits
@@ -130,10 +144,8 @@ def fit(model, optimizer, x, y, epochs=1, batch_size=64, seed=0, validation=None
         total_loss = correct = 0.0
         for step in range(steps):
             idx = order[step * batch_size:(step + 1) * batch_size]
-            try:
+            with _named(f"fit (epoch {epoch}, iteration {step})"):
                 loss, logits = train_step(model, optimizer, x[idx], y[idx])
-            except FloatingPointError as error:
-                raise FloatingPointError(f"fit (epoch {epoch}, iteration {step}): {error}") from None
             total_loss += loss * len(idx)
             correct += np.sum(logits.argmax(axis=1) == y[idx])
             history.step_loss.append(loss)

@@ -40,7 +40,8 @@ class Exercise:
 def register(name, check, solution, wrong=None):
     """Record an exercise for the audit test and return its checker (for the module to export)."""
     if name in REGISTRY:
-        raise ValueError(f"register: an exercise named {name!r} exists already. Hint: names are unique.")
+        raise ValueError(f"register: name must be new, got {name!r}, which names an exercise already. "
+                         f"Hint: names are unique, e.g. 'topic.question'.")
     check = never_raises(check)
     REGISTRY[name] = Exercise(name, check, solution, dict(wrong or {}))
     return check
