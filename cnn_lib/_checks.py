@@ -97,9 +97,10 @@ def check_array(func, name, x, ndim=None, layout="", hint="", finite=True):
     """``x`` as a float numpy array with ``ndim`` axes (``layout`` names them), no NaN or inf; else raise.
 
     Lists and nested lists are converted; integer and bool arrays become float64 (the maths is float).
+    Python numbers and numpy scalars become 0-D arrays (and then meet the ``ndim`` rule).
     ``finite=False`` skips the NaN / inf scan (layers in a training loop leave it to the model's input).
     """
-    if isinstance(x, (list, tuple)):
+    if isinstance(x, (list, tuple, numbers.Number, np.generic)):
         try:
             x = np.asarray(x, dtype=np.float64)
         except (TypeError, ValueError):

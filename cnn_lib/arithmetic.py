@@ -27,7 +27,11 @@ def output_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False
     Example: ``output_size(128, 11, stride=2)`` is 59 (the window fits at 0, 2, ..., 116;
     pixel 127 is never covered); ``ceil_mode=True`` gives 60. Introduced in notebook 03.
     """
-    func = "output_size"
+    return _output_size("output_size", n, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def _output_size(func, n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False):
+    """:func:`output_size`, with ``func`` (the function the learner called) named in its errors."""
     n = check_int(func, "n (input size)", n, 1, "Hint: the input must have at least one pixel.")
     k = check_int(func, "kernel_size", kernel_size, 1, "Hint: the smallest kernel is 1x1.")
     s = check_int(func, "stride", stride, 1, STRIDE_HINT)
@@ -38,7 +42,7 @@ def output_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False
     if span > n + 2 * p:
         covered = f"kernel_size {k} at dilation {d} covers {span} pixels" if d > 1 else f"kernel_size {k}"
         raise ValueError(
-            f"{func}: the kernel does not fit: {covered}, but the padded input is only "
+            f"{func}: the kernel does not fit: {covered}, but got a padded input of only "
             f"{n} + 2*{p} = {n + 2 * p} pixels. Hint: use a smaller kernel or more padding.")
     room = n + 2 * p - span                  # how far the window can move
     if not ceil_mode:
@@ -51,7 +55,7 @@ def output_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False
 
 def leftover(n, kernel_size, stride=1, padding=0, dilation=1):
     """Pixels at the end of the padded input that no window covers (floor mode): ``room % stride``."""
-    out = output_size(n, kernel_size, stride, padding, dilation)
+    out = _output_size("leftover", n, kernel_size, stride, padding, dilation)
     return n + 2 * padding - ((out - 1) * stride + dilated_span(kernel_size, dilation))
 
 

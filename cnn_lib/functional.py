@@ -14,7 +14,7 @@ from collections import namedtuple
 import numpy as np
 
 from ._checks import NCHW_HINT, NHWC_HINT, check_array, check_int, check_loops, check_size, fail, show
-from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size
+from .arithmetic import PADDING_HINT, STRIDE_HINT, _output_size, output_size
 
 ConvGrads = namedtuple("ConvGrads", ["dx", "dweight", "dbias"])
 LinearGrads = namedtuple("LinearGrads", ["dx", "dweight", "dbias"])
@@ -52,6 +52,16 @@ def _conv_args(func, x, weight, bias, stride, padding):
                N * C * (H + 2 * p) * (W + 2 * p) + N * OH * OW * (C_out + C * KH * KW), x.itemsize,
                "Hint: use less padding, a smaller batch or fewer channels.")
     return x, weight, bias, s, p, OH, OW
+
+
+def _window_args(func, x, KH, KW, stride, padding):
+    """Validate ``windows``' and ``im2col``'s arguments; return ``(x, KH, KW, stride, padding)``."""
+    x = check_array(func, "x", x, 4, "(N, C, H, W)", NCHW_HINT, finite=False)
+    KH, KW = (check_int(func, name, k, 1, "Hint: 3 for a 3x3 window.") for name, k in (("KH", KH), ("KW", KW)))
+    stride, padding = check_int(func, "stride", stride, 1, STRIDE_HINT), check_int(func, "padding", padding, 0)
+    check_size(func, "the padded input", x.shape[0] * x.shape[1] * (x.shape[2] + 2 * padding) * (x.shape[3] + 2 * padding))
+    _output_size(func, x.shape[2], KH, stride, padding), _output_size(func, x.shape[3], KW, stride, padding)
+    return x, KH, KW, stride, padding
 
 
 def _grad_arg(func, dy, shape):
@@ -121,11 +131,7 @@ def windows(x, KH, KW, stride=1, padding=0):
 
     No copy: ``numpy.lib.stride_tricks.sliding_window_view`` reads the same memory.
     """
-    x = check_array("windows", "x", x, 4, "(N, C, H, W)", NCHW_HINT, finite=False)
-    KH, KW = (check_int("windows", name, k, 1) for name, k in (("KH", KH), ("KW", KW)))
-    stride, padding = check_int("windows", "stride", stride, 1, STRIDE_HINT), check_int("windows", "padding", padding, 0)
-    check_size("windows", "the padded input", x[:, :, :1, :1].size * (x.shape[2] + 2 * padding) * (x.shape[3] + 2 * padding))
-    output_size(x.shape[2], KH, stride, padding), output_size(x.shape[3], KW, stride, padding)   # raise if it does not fit
+    x, KH, KW, stride, padding = _window_args("windows", x, KH, KW, stride, padding)
     view = np.lib.stride_tricks.sliding_window_view(_pad(x, padding), (KH, KW), axis=(2, 3))
     return view[:, :, ::stride, ::stride]    # (N, C, H+2p-KH+1, ...) -> (N, C, OH, OW, KH, KW)
 
@@ -138,7 +144,7 @@ def im2col(x, KH, KW, stride=1, padding=0):
     walks along an image row (long runs of neighbouring pixels), and the transpose of that
     contiguous (C*KH*KW, N*OH*OW) matrix is returned: same values, a view, no second copy.
     """
-    win = windows(x, KH, KW, stride, padding)
+    win = windows(*_window_args("im2col", x, KH, KW, stride, padding))
     check_size("im2col", "the im2col matrix", win.size, win.itemsize, "Hint: use a smaller batch or fewer channels.")
     N, C, OH, OW = win.shape[:4]
     # (N, C, OH, OW, KH, KW) -> (C, KH, KW, N, OH, OW) -> (C*KH*KW, N*OH*OW), contiguous copy
@@ -174,7 +180,8 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
 
     Same numbers as :func:`conv2d_naive`, hundreds of times faster. Introduced in notebook 02.
     """
-    return conv2d_with_cols(x, weight, bias, stride, padding).y
+    x, weight, bias, s, p, _, _ = _conv_args("conv2d", x, weight, bias, stride, padding)
+    return conv2d_with_cols(x, weight, bias, s, p).y
 
 
 def conv2d_with_cols(x, weight, bias=None, stride=1, padding=0):
@@ -182,7 +189,7 @@ def conv2d_with_cols(x, weight, bias=None, stride=1, padding=0):
 
     Returns ``ConvForward(y (N, C_out, OH, OW), cols (N*OH*OW, C*KH*KW))``.
     """
-    x, weight, bias, s, p, OH, OW = _conv_args("conv2d", x, weight, bias, stride, padding)
+    x, weight, bias, s, p, OH, OW = _conv_args("conv2d_with_cols", x, weight, bias, stride, padding)
     N = x.shape[0]
     C_out, C, KH, KW = weight.shape
     cols = im2col(x, KH, KW, s, p)                       # (N*OH*OW, C*KH*KW), a view of a (C*KH*KW, N*OH*OW) array

@@ -105,14 +105,14 @@ def train_step(model, optimizer, x, y):
     A NaN or infinite loss is refused (FloatingPointError) before the update, with a hint.
     """
     _check_model("train_step", model, optimizer)
-    with _named("train_step"):
+    with _named("train_step"), np.errstate(over="ignore", invalid="ignore"):   # an overflow is refused below
         logits = model.forward(x)
         if not np.isfinite(logits).all():
             raise FloatingPointError(f"the model's output (logits) must be finite numbers, got NaN or inf, so the "
                                      f"loss is NaN. {LR_HINT}")
         loss, dlogits = softmax_cross_entropy(logits, y)
-    model.backward(dlogits)
-    optimizer.step()
+        model.backward(dlogits)
+        optimizer.step()
     return loss, logits
 
 
