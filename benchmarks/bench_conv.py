@@ -167,7 +167,7 @@ def bench_train_step(quick):
     for layer, (_, f, b) in zip(layers, rows):
         if isinstance(layer, cnn_lib.Conv2d):
             c_out, c_in, k, _ = layer.params["weight"].shape
-            h, w = layer.x.shape[2:]             # the input this layer saw in the last step
+            h, w = layer.cache["x"].shape[2:]    # the input this layer saw in the last step
             oh, ow = (cnn_lib.output_size(n, k, layer.stride, layer.padding) for n in (h, w))
             conv_flops += 3 * 2 * batch * oh * ow * c_out * c_in * k * k   # fwd + bwd (dx, dweight)
             conv_time += f + b

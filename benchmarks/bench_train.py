@@ -115,7 +115,7 @@ def bench_step(quick, data):
         print(f"   {repr(layer):<52}{med(f) * 1e3:11.3f}{med(b) * 1e3:13.3f}")
         if isinstance(layer, Conv2d):
             c_out, c_in, k, _ = layer.params["weight"].shape
-            oh, ow = (cnn_lib.output_size(n, k, layer.stride, layer.padding) for n in layer.x.shape[2:])
+            oh, ow = (cnn_lib.output_size(n, k, layer.stride, layer.padding) for n in layer.cache["x"].shape[2:])
             conv_flops += 3 * 2 * BATCH_SIZE * oh * ow * c_out * c_in * k * k     # forward + backward (dx, dweight)
             conv_time += med(f) + med(b)
     return conv_time, conv_flops

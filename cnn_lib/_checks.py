@@ -45,6 +45,8 @@ def check_int(func, name, value, minimum, hint=""):
     Accepts Python and numpy integers (and one-element integer arrays); rejects bools, floats
     (even 3.0, with a hint to write 3), strings (with a hint to remove the quotes).
     """
+    if type(value) is int and value >= minimum:             # the common case, fast (it runs in every step)
+        return value
     hint = hint or f"Hint: write a whole number such as {max(minimum, 1)}."
     number = as_number(value)
     if not isinstance(number, numbers.Integral):

@@ -131,7 +131,11 @@ def windows(x, KH, KW, stride=1, padding=0):
 
     No copy: ``numpy.lib.stride_tricks.sliding_window_view`` reads the same memory.
     """
-    x, KH, KW, stride, padding = _window_args("windows", x, KH, KW, stride, padding)
+    return _windows(*_window_args("windows", x, KH, KW, stride, padding))
+
+
+def _windows(x, KH, KW, stride, padding):
+    """:func:`windows` without the checks (for callers that checked already)."""
     view = np.lib.stride_tricks.sliding_window_view(_pad(x, padding), (KH, KW), axis=(2, 3))
     return view[:, :, ::stride, ::stride]    # (N, C, H+2p-KH+1, ...) -> (N, C, OH, OW, KH, KW)
 
@@ -144,7 +148,7 @@ def im2col(x, KH, KW, stride=1, padding=0):
     walks along an image row (long runs of neighbouring pixels), and the transpose of that
     contiguous (C*KH*KW, N*OH*OW) matrix is returned: same values, a view, no second copy.
     """
-    win = windows(*_window_args("im2col", x, KH, KW, stride, padding))
+    win = _windows(*_window_args("im2col", x, KH, KW, stride, padding))
     check_size("im2col", "the im2col matrix", win.size, win.itemsize, "Hint: use a smaller batch or fewer channels.")
     N, C, OH, OW = win.shape[:4]
     # (N, C, OH, OW, KH, KW) -> (C, KH, KW, N, OH, OW) -> (C*KH*KW, N*OH*OW), contiguous copy

@@ -63,6 +63,7 @@ def says(error, *words):
             except error as raised:
                 return str(raised)
             raise AssertionError(f"no {error.__name__} raised")
+        run.inner, run.error = call, error             # for tools that rerun the bare call
         return run
 
     def check(message):
