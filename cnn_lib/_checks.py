@@ -69,9 +69,13 @@ def check_real(func, name, value, expected, ok, hint):
     number = as_number(value)
     if number is None:
         fail(func, name, expected, show(value), hint, TypeError)
+    try:
+        number = float(number)
+    except OverflowError:                                    # 10**400
+        number = float("inf")
     if not np.isfinite(number) or not ok(number):
-        fail(func, name, expected, value, hint)
-    return float(number)
+        fail(func, name, expected, _short(value), hint)
+    return number
 
 
 def check_bool(func, name, value):
@@ -81,18 +85,40 @@ def check_bool(func, name, value):
     return bool(value)
 
 
+def _short(number):
+    """A number for a message, short even for 10**400."""
+    if isinstance(number, numbers.Integral) and abs(int(number)) > 10**30:
+        return f"about 10**{len(str(abs(int(number)))[:4300]) - 1}" if abs(int(number)) < 10**4000 else "a huge number"
+    return repr(number)
+
+
 def check_size(func, what, values, itemsize=8, hint="Hint: use smaller sizes."):
     """Refuse, before allocating, ``values`` numbers of ``itemsize`` bytes when that exceeds MAX_BYTES."""
     need = int(values) * itemsize
     if need > MAX_BYTES:
+        gib = f"{need / 2**30:,.1f} GiB" if need < 2**100 else f"{_short(need)} bytes"
         raise MemoryError(f"{func}: {what} must fit in {MAX_BYTES / 2**30:g} GiB (cnn_lib's size guard), got "
-                          f"a request for {need / 2**30:,.1f} GiB ({int(values):,} numbers). {hint}")
+                          f"a request for {gib} ({_short(int(values))} numbers). {hint}")
 
 
 def check_loops(func, steps, hint):
     """Refuse a Python loop of more than MAX_LOOPS steps up front (it would run for minutes or hours)."""
     if steps > MAX_LOOPS:
         fail(func, "the number of loop steps", f"at most {MAX_LOOPS:,} (about a minute)", f"{steps:,}", hint)
+
+
+def as_array(func, name, x, layout="", dtype=None):
+    """``x`` as a numpy array (lists, tuples and numbers converted, as ``dtype`` if given), else a clear error."""
+    if isinstance(x, (list, tuple, numbers.Number, np.generic)):
+        try:
+            x = np.asarray(x, dtype=dtype if isinstance(x, (list, tuple, numbers.Number)) else None)
+        except (TypeError, ValueError, OverflowError):
+            fail(func, name, f"a numpy array of numbers {layout}", f"{type(x).__name__} that is not a grid of "
+                 f"numbers", "Hint: every row must have the same length and hold numbers only.", TypeError)
+    if not isinstance(x, np.ndarray):
+        fail(func, name, f"a numpy array of numbers {layout}", show(x),
+             "Hint: wrap it with np.asarray(...) and use a number dtype such as np.float32.", TypeError)
+    return x
 
 
 def check_array(func, name, x, ndim=None, layout="", hint="", finite=True):
@@ -102,13 +128,8 @@ def check_array(func, name, x, ndim=None, layout="", hint="", finite=True):
     Python numbers and numpy scalars become 0-D arrays (and then meet the ``ndim`` rule).
     ``finite=False`` skips the NaN / inf scan (layers in a training loop leave it to the model's input).
     """
-    if isinstance(x, (list, tuple, numbers.Number, np.generic)):
-        try:
-            x = np.asarray(x, dtype=np.float64)
-        except (TypeError, ValueError):
-            fail(func, name, f"a numpy array {layout}", "a list that is not a grid of numbers",
-                 "Hint: every row must have the same length and hold numbers only.", TypeError)
-    if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
+    x = as_array(func, name, x, layout, np.float64)
+    if x.dtype.kind not in "biuf":
         fail(func, name, f"a numpy array of numbers {layout}", show(x),
              "Hint: wrap it with np.asarray(...) and use a number dtype such as np.float32.", TypeError)
     if x.dtype.kind in "biu":

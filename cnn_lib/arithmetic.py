@@ -3,7 +3,7 @@
 Plain integer arithmetic (no numpy), taught in notebook 03 (stride arithmetic) and used by
 notebooks 01, 02 and 05.
 """
-from ._checks import check_bool, check_int, fail, show
+from ._checks import as_number, check_bool, check_int, fail, show
 
 STRIDE_HINT = "Hint: stride 1 moves the kernel one pixel at a time; it cannot be 0 or negative."
 PADDING_HINT = "Hint: padding adds zeros around the input; 0 means none (valid)."
@@ -56,7 +56,8 @@ def _output_size(func, n, kernel_size, stride=1, padding=0, dilation=1, ceil_mod
 def leftover(n, kernel_size, stride=1, padding=0, dilation=1):
     """Pixels at the end of the padded input that no window covers (floor mode): ``room % stride``."""
     out = _output_size("leftover", n, kernel_size, stride, padding, dilation)
-    return n + 2 * padding - ((out - 1) * stride + dilated_span(kernel_size, dilation))
+    n, k, s, p, d = (int(as_number(v)) for v in (n, kernel_size, stride, padding, dilation))   # checked above
+    return n + 2 * p - ((out - 1) * s + dilated_span(k, d))
 
 
 def receptive_field(layers):

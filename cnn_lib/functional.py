@@ -337,7 +337,8 @@ def linear(x, weight, bias=None):
     if x.shape[1] != weight.shape[1]:
         fail("linear", f"x's number of features (weight shape {weight.shape})", f"in_features = {weight.shape[1]}",
              x.shape[1], "Hint: compute in_features from the shape before Flatten (C * H * W).")
-    if bias is not None and np.shape(bias) != weight.shape[:1]:
+    bias = None if bias is None else check_array("linear", "bias", bias, 1, "(out_features,)", "Hint: one per output.")
+    if bias is not None and bias.shape != weight.shape[:1]:
         fail("linear", "bias", f"of shape (out_features,) = {weight.shape[:1]}", f"shape {np.shape(bias)}",
              "Hint: one bias per output.")
     y = x @ weight.T

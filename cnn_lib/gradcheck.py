@@ -6,7 +6,7 @@ backward agrees to 1e-7 relative error or better (typically ~1e-10); around 1e-5
 """
 import numpy as np
 
-from ._checks import MAX_LOOPS, check_array, check_int, check_loops, check_real, fail, show
+from ._checks import MAX_LOOPS, as_number, check_array, check_int, check_loops, check_real, fail, show
 
 
 def rel_error(a, b):
@@ -15,8 +15,7 @@ def rel_error(a, b):
     Taken over the whole array (not entry by entry), so a gradient that is exactly 0 where the
     numerical one is 1e-11 of rounding noise does not count as a 100% error.
     """
-    a, b = (check_array("rel_error", name, np.asarray(v) if np.ndim(v) == 0 else v, finite=False).astype(np.float64)
-            for name, v in (("a", a), ("b", b)))
+    a, b = (check_array("rel_error", name, v, finite=False).astype(np.float64) for name, v in (("a", a), ("b", b)))
     if a.shape != b.shape:
         fail("rel_error", "b", f"of a's shape {a.shape}", f"shape {b.shape}",
              "Hint: compare like with like, e.g. the analytic and numerical gradient of the same array.")
@@ -44,6 +43,8 @@ def numerical_gradient(f, x, h=1e-5):
     h = check_real(func, "h", h, "a small number > 0", lambda v: 0 < v < 1, "Hint: h=1e-5 suits float64.")
     check_loops(func, 2 * x.size, f"Hint: that is {2 * x.size:,} evaluations of f; check a small input "
                 f"(a few examples, a small image) or a few entries.")
+    if as_number(f()) is None:
+        fail(func, "f()", "a number (the loss)", show(f()), "Hint: return a float, e.g. float(np.sum(y * r)).", TypeError)
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         old = x[i]

@@ -121,7 +121,7 @@ class Conv2d(Layer):
         self.stride = check_int("Conv2d", "stride", stride, 1, STRIDE_HINT)
         self.padding = check_int("Conv2d", "padding", padding, 0, f"Hint: padding='same' is PyTorch's; here write "
                                  f"padding={(k - 1) // 2} (keeps the size for an odd kernel_size {k})."
-                                 if padding == "same" else PADDING_HINT)
+                                 if isinstance(padding, str) and padding == "same" else PADDING_HINT)
         self.params["weight"] = _init_uniform("Conv2d", (c_out, c_in, k, k), c_in * k * k, rng)
         self.params["bias"] = _init_uniform("Conv2d", (c_out,), c_in * k * k, rng)
 

@@ -6,7 +6,7 @@ Introduced in notebook 01, differentiated in notebook 04.
 """
 import numpy as np
 
-from ._checks import check_array, fail, show
+from ._checks import as_array, check_array, fail, show
 
 LR_HINT = ("Hint: the weights blew up (or the input holds NaN): lower the learning rate, e.g. lr / 10, "
            "and rebuild the model and optimizer.")
@@ -35,7 +35,7 @@ def softmax_cross_entropy(logits, labels):
                          "Hint: for one example use logits[None].", finite=False)
     if not np.isfinite(logits).all():
         fail(func, "logits", "finite numbers", "NaN or inf", LR_HINT, FloatingPointError)
-    labels = labels if isinstance(labels, np.ndarray) else np.asarray(labels)
+    labels = as_array(func, "labels", labels, "(N,)")
     N, K = logits.shape
     if labels.shape != (N,):
         fail(func, "labels", f"of shape (N,) = ({N},), one class id per row of logits", f"shape {labels.shape}",

@@ -5,14 +5,14 @@ ids ``0..K-1`` (for the digits, K = 10).
 """
 import numpy as np
 
-from ._checks import check_array, check_int, check_ndim, check_size, fail, show
+from ._checks import as_array, check_array, check_int, check_ndim, check_size, fail, show
 from .layers import Conv2d, Linear
 from .train import History
 
 
 def _class_ids(func, name, values, num_classes):
     """``values`` as a 1-D int array of ids in 0..num_classes-1, else a learner-facing error."""
-    values = np.asarray(values)
+    values = as_array(func, name, values, "(N,)")
     check_ndim(func, name, values, 1, "(N,): one class id per example", "Hint: for logits use .argmax(axis=1).")
     if not np.issubdtype(values.dtype, np.integer):
         raise TypeError(f"{func}: {name} must be integer class ids, got dtype {values.dtype}. "

@@ -10,7 +10,7 @@ Numpy only; every error says what was expected, what came, and a hint.
 """
 import numpy as np
 
-from ._checks import check_array, check_int, check_ndim, check_size, fail, show
+from ._checks import as_array, check_array, check_int, check_ndim, check_size, fail, show
 
 HWC_HINT = "Hint: it looks like (H, W, C), the way files store pixels; use hwc_to_chw(image) first."
 
@@ -28,7 +28,7 @@ def _chw(func, image):
 
 def to_float(image):
     """Grey levels as float32 in [0, 1]: uint8 (any shape) is divided by 255; floats must be in [0, 1] already."""
-    image = image if isinstance(image, np.ndarray) else np.asarray(image)
+    image = as_array("to_float", "image", image)
     if image.dtype == np.uint8:
         return image.astype(np.float32) / np.float32(255)
     if not np.issubdtype(image.dtype, np.floating):
@@ -89,6 +89,8 @@ def resize(image, size, method="area"):
     (h, w), (H, W) = _size_pair("resize", size), image.shape[1:]
     check_size("resize", "the resized image and its weights", len(image) * h * w + h * H + w * W, 8,
                "Hint: resize to a learner-sized image, e.g. 28 x 28.")
+    if not isinstance(method, str):
+        fail("resize", "method", "'area' or 'nearest'", show(method), "Hint: method='area'.", TypeError)
     if method == "area":
         rows, cols = _area_weights(H, h), _area_weights(W, w)
         out = rows @ image @ cols.T                         # (h, H) @ (C, H, W) @ (W, w) -> (C, h, w)

@@ -6,8 +6,14 @@ Positions are indices into the *padded* axis of ``n + 2*padding`` pixels: with p
 """
 import numpy as np
 
-from ._checks import check_int, check_size, fail
+from ._checks import as_number, check_int, check_size, fail
 from .arithmetic import _output_size, dilated_span
+
+
+def _axis(func, n, kernel_size, stride, padding, dilation):
+    """Check one axis' arguments like ``output_size`` (naming ``func``); return them as ints, and the output size."""
+    out = _output_size(func, n, kernel_size, stride, padding, dilation)
+    return (*(int(as_number(v)) for v in (n, kernel_size, stride, padding, dilation)), out)
 
 
 def kernel_starts(n, kernel_size, stride=1, padding=0, dilation=1):
@@ -17,7 +23,7 @@ def kernel_starts(n, kernel_size, stride=1, padding=0, dilation=1):
     list stops at the last start where all of them exist, so ``len(...) == output_size(...)``.
     Raises ``output_size``'s ValueError when the kernel does not fit at all.
     """
-    out = _output_size("kernel_starts", n, kernel_size, stride, padding, dilation)
+    n, kernel_size, stride, padding, dilation, out = _axis("kernel_starts", n, kernel_size, stride, padding, dilation)
     check_size("kernel_starts", "the list of start positions", out, 8, "Hint: try a learner-sized axis, e.g. n=32.")
     return list(range(0, out * stride, stride))
 
@@ -30,7 +36,7 @@ def coverage(n, kernel_size, stride=1, padding=0, dilation=1):
     dilation, the holes between the taps that the stride skips over (see :func:`never_read`).
     Along both axes of a square image, pixel (i, j) is read iff row i and column j are.
     """
-    _output_size("coverage", n, kernel_size, stride, padding, dilation)
+    n, kernel_size, stride, padding, dilation, _ = _axis("coverage", n, kernel_size, stride, padding, dilation)
     check_size("coverage", "the padded axis", n + 2 * padding, 8, "Hint: try a learner-sized axis, e.g. n=32.")
     starts = np.array(kernel_starts(n, kernel_size, stride, padding, dilation))   # (OUT,)
     taps = np.arange(kernel_size) * dilation                                     # (k,) offsets in a window
@@ -45,7 +51,7 @@ def never_read(n, kernel_size, stride=1, padding=0, dilation=1):
     are not padding) plus the pixels *between* windows that a stride larger than the kernel's
     span, or the holes of a dilated kernel, skip: ``never_read(10, 2, stride=3) == [2, 5, 8, 9]``.
     """
-    _output_size("never_read", n, kernel_size, stride, padding, dilation)
+    n, kernel_size, stride, padding, dilation, _ = _axis("never_read", n, kernel_size, stride, padding, dilation)
     cov = coverage(n, kernel_size, stride, padding, dilation)[padding:padding + n]   # (n + 2p,) -> (n,)
     return np.flatnonzero(cov == 0)
 
@@ -58,7 +64,7 @@ def strides_for(n, kernel_size, target, padding=0, dilation=1):
     kernel has to move all give 1 output; the list stops at the first of them.
     """
     target = check_int("strides_for", "target", target, 1, "Hint: an output has at least one pixel.")
-    _output_size("strides_for", n, kernel_size, 1, padding, dilation)    # checks the arguments; raises if it does not fit
+    n, kernel_size, _, padding, dilation, _ = _axis("strides_for", n, kernel_size, 1, padding, dilation)
     room = n + 2 * padding - dilated_span(kernel_size, dilation)     # how far the window can move
     # output_size = room // s + 1 = target  <=>  room / target < s <= room / (target - 1); no scan over s
     if target == 1:

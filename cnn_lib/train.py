@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import NCHW_HINT, check_array, check_int, fail, show
+from ._checks import NCHW_HINT, as_array, check_array, check_int, fail, show
 from .layers import inference
 from .losses import LR_HINT, softmax_cross_entropy
 
@@ -63,8 +63,10 @@ def _check_data(func, x, y=None):
         fail(func, "x", "a batch (N, C, H, W) of examples", f"shape {x.shape}", NCHW_HINT)
     if y is None:
         return x
-    y = check_array(func, "y", y, 1, "(N,): one class id per example",
-                    "Hint: for one-hot labels use y.argmax(axis=1).", finite=False) if np.ndim(y) != 1 else np.asarray(y)
+    y = as_array(func, "y", y, "(N,)")
+    if y.ndim != 1:
+        fail(func, "y", "1-D (N,): one class id per example", f"shape {y.shape}",
+             "Hint: for one-hot labels use y.argmax(axis=1)." if y.ndim == 2 else "Hint: y[:N], one label per example.")
     if not np.issubdtype(y.dtype, np.integer):
         fail(func, "y", "integer class ids", f"dtype {y.dtype}", "Hint: y.astype(int).", TypeError)
     if len(x) != len(y):
@@ -127,6 +129,9 @@ def fit(model, optimizer, x, y, epochs=1, batch_size=64, seed=0, validation=None
     x, y = _check_data("fit", x, y)
     epochs = check_int("fit", "epochs", epochs, 1, "Hint: one epoch is one pass over the training data.")
     batch_size = check_int("fit", "batch_size", batch_size, 1, "Hint: 64 is common.")
+    if epochs * -(-len(x) // batch_size) > 10**6:
+        fail("fit", "epochs * iterations per epoch", "at most 1,000,000 (days of training here)",
+             f"{epochs} * {-(-len(x) // batch_size)}", "Hint: a few epochs are enough for the course's data.")
     seed = check_int("fit", "seed", seed, 0, "Hint: any whole number >= 0.")
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
