@@ -63,6 +63,7 @@ def never_raises(check):
         except Exception as error:             # a checker must never fail on a learner's answer
             return Feedback(False, f"this answer could not be checked ({type(error).__name__}); "
                                    f"write it in the form the question shows, e.g. a plain number or a tuple.")
+    safe.__module__ = getattr(check, "func", check).__module__     # the topic module, also for a partial
     return safe
 
 
