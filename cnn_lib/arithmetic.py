@@ -3,15 +3,17 @@
 Plain integer arithmetic (no numpy), taught in notebook 03 (stride arithmetic) and used by
 notebooks 01, 02 and 05.
 """
-from ._checks import check_int
+from ._checks import as_number, check_bool, check_int, fail, show
 
 STRIDE_HINT = "Hint: stride 1 moves the kernel one pixel at a time; it cannot be 0 or negative."
 PADDING_HINT = "Hint: padding adds zeros around the input; 0 means none (valid)."
+DILATION_HINT = "Hint: dilation 1 is an ordinary, dense kernel; 2 leaves one pixel between taps."
 
 
 def dilated_span(kernel_size, dilation=1):
     """Pixels covered by a kernel of ``kernel_size`` taps spaced ``dilation`` apart: d(k-1)+1."""
-    return dilation * (kernel_size - 1) + 1
+    k = check_int("dilated_span", "kernel_size", kernel_size, 1, "Hint: the smallest kernel is 1x1.")
+    return check_int("dilated_span", "dilation", dilation, 1, DILATION_HINT) * (k - 1) + 1
 
 
 def output_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False):
@@ -25,19 +27,22 @@ def output_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False
     Example: ``output_size(128, 11, stride=2)`` is 59 (the window fits at 0, 2, ..., 116;
     pixel 127 is never covered); ``ceil_mode=True`` gives 60. Introduced in notebook 03.
     """
-    func = "output_size"
+    return _output_size("output_size", n, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def _output_size(func, n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False):
+    """:func:`output_size`, with ``func`` (the function the learner called) named in its errors."""
     n = check_int(func, "n (input size)", n, 1, "Hint: the input must have at least one pixel.")
     k = check_int(func, "kernel_size", kernel_size, 1, "Hint: the smallest kernel is 1x1.")
     s = check_int(func, "stride", stride, 1, STRIDE_HINT)
     p = check_int(func, "padding", padding, 0, PADDING_HINT)
-    d = check_int(func, "dilation", dilation, 1, "Hint: dilation 1 is an ordinary, dense kernel.")
-    if not isinstance(ceil_mode, bool):
-        raise TypeError(f"{func}: ceil_mode must be True or False, got {ceil_mode!r}.")
+    d = check_int(func, "dilation", dilation, 1, DILATION_HINT)
+    ceil_mode = check_bool(func, "ceil_mode", ceil_mode)
     span = dilated_span(k, d)
     if span > n + 2 * p:
         covered = f"kernel_size {k} at dilation {d} covers {span} pixels" if d > 1 else f"kernel_size {k}"
         raise ValueError(
-            f"{func}: the kernel does not fit: {covered}, but the padded input is only "
+            f"{func}: the kernel does not fit: {covered}, but got a padded input of only "
             f"{n} + 2*{p} = {n + 2 * p} pixels. Hint: use a smaller kernel or more padding.")
     room = n + 2 * p - span                  # how far the window can move
     if not ceil_mode:
@@ -50,8 +55,9 @@ def output_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False
 
 def leftover(n, kernel_size, stride=1, padding=0, dilation=1):
     """Pixels at the end of the padded input that no window covers (floor mode): ``room % stride``."""
-    out = output_size(n, kernel_size, stride, padding, dilation)
-    return n + 2 * padding - ((out - 1) * stride + dilated_span(kernel_size, dilation))
+    out = _output_size("leftover", n, kernel_size, stride, padding, dilation)
+    n, k, s, p, d = (int(as_number(v)) for v in (n, kernel_size, stride, padding, dilation))   # checked above
+    return n + 2 * p - ((out - 1) * s + dilated_span(k, d))
 
 
 def receptive_field(layers):
@@ -62,12 +68,19 @@ def receptive_field(layers):
     pixels. Two stacked 3x3 convolutions see 5x5: ``receptive_field([(3, 1), (3, 1)]) == (5, 1)``.
     Introduced in notebook 02.
     """
+    func = "receptive_field"
+    if not isinstance(layers, (list, tuple)):
+        fail(func, "layers", "a list of (kernel_size, stride) pairs", show(layers),
+             "Hint: receptive_field([(3, 1), (2, 2)]) for a 3x3 conv then 2x2 pooling.", TypeError)
     rf, jump = 1, 1
     for i, layer in enumerate(layers):
+        if not isinstance(layer, (list, tuple)) or len(layer) not in (2, 3):
+            fail(func, f"layers[{i}]", "a pair (kernel_size, stride) or a triple with dilation", show(layer),
+                 "Hint: write (3, 1) for a 3x3 kernel at stride 1, even when the stride is 1.", TypeError)
         k, s, *rest = layer
-        d = rest[0] if rest else 1
-        k = check_int("receptive_field", f"layers[{i}] kernel_size", k, 1)
-        s = check_int("receptive_field", f"layers[{i}] stride", s, 1, STRIDE_HINT)
+        k = check_int(func, f"layers[{i}] kernel_size", k, 1, "Hint: the smallest kernel is 1x1.")
+        s = check_int(func, f"layers[{i}] stride", s, 1, STRIDE_HINT)
+        d = check_int(func, f"layers[{i}] dilation", rest[0] if rest else 1, 1, DILATION_HINT)
         rf += (dilated_span(k, d) - 1) * jump
         jump *= s
     return rf, jump
@@ -82,7 +95,7 @@ def conv_params(in_channels, out_channels, kernel_size, bias=True):
     c_in = check_int(func, "in_channels", in_channels, 1)
     c_out = check_int(func, "out_channels", out_channels, 1)
     k = check_int(func, "kernel_size", kernel_size, 1)
-    return c_out * c_in * k * k + (c_out if bias else 0)
+    return c_out * c_in * k * k + (c_out if check_bool(func, "bias", bias) else 0)
 
 
 def linear_params(in_features, out_features, bias=True):
@@ -90,4 +103,4 @@ def linear_params(in_features, out_features, bias=True):
     func = "linear_params"
     n_in = check_int(func, "in_features", in_features, 1)
     n_out = check_int(func, "out_features", out_features, 1)
-    return n_out * n_in + (n_out if bias else 0)
+    return n_out * n_in + (n_out if check_bool(func, "bias", bias) else 0)

@@ -13,8 +13,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._checks import check_int, check_ndim
-from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size
+from ._checks import NCHW_HINT, NHWC_HINT, check_array, check_int, check_loops, check_size, fail, show
+from .arithmetic import PADDING_HINT, STRIDE_HINT, _output_size, output_size
 
 ConvGrads = namedtuple("ConvGrads", ["dx", "dweight", "dbias"])
 LinearGrads = namedtuple("LinearGrads", ["dx", "dweight", "dbias"])
@@ -23,27 +23,54 @@ ConvForward = namedtuple("ConvForward", ["y", "cols"])
 
 # ---------------------------------------------------------------- checks
 def _conv_args(func, x, weight, bias, stride, padding):
-    """Validate a convolution's arguments; return ``(stride, padding, OH, OW)`` as ints."""
-    check_ndim(func, "x", x, 4, "(N, C, H, W)",
-               "Hint: for one grey image use x[None, None]; for one colour image (C, H, W) use x[None].")
-    check_ndim(func, "weight", weight, 4, "(C_out, C_in, KH, KW)",
-               "Hint: one 3x3 kernel on a grey image is w[None, None] of shape (1, 1, 3, 3).")
+    """Validate a convolution's arguments; return ``(x, weight, bias, stride, padding, OH, OW)``.
+
+    Lists become arrays and ints floats; NaN / inf, channels-last input, kernels larger than the
+    padded input and outputs over the size guard are refused with a hint.
+    """
+    x = check_array(func, "x", x, 4, "(N, C, H, W)", NCHW_HINT)
+    weight = check_array(func, "weight", weight, 4, "(C_out, C_in, KH, KW)",
+                         "Hint: one 3x3 kernel on a grey image is w[None, None] of shape (1, 1, 3, 3).")
     s = check_int(func, "stride", stride, 1, STRIDE_HINT)
     p = check_int(func, "padding", padding, 0, PADDING_HINT)
     N, C, H, W = x.shape
     C_out, C_in, KH, KW = weight.shape
     if C != C_in:
-        raise ValueError(f"{func}: x has {C} channels but weight expects C_in = {C_in} (weight shape "
-                         f"{weight.shape}). Hint: every kernel spans all input channels; use a weight of "
-                         f"shape ({C_out}, {C}, {KH}, {KW}).")
-    if bias is not None and np.shape(bias) != (C_out,):
-        raise ValueError(f"{func}: bias must have shape (C_out,) = ({C_out},), got {np.shape(bias)}. "
-                         f"Hint: one bias per kernel.")
+        hint = (NHWC_HINT if W == C_in else f"Hint: every kernel spans all input channels; use a weight of shape "
+                f"({C_out}, {C}, {KH}, {KW}), or check that x is (N, C, H, W).")
+        fail(func, f"x's channel axis (axis 1, weight shape {weight.shape})", f"C_in = {C_in}", f"{C} channels", hint)
+    if bias is not None:
+        bias = check_array(func, "bias", bias, 1, "(C_out,)", "Hint: one bias per kernel.")
+        if bias.shape != (C_out,):
+            fail(func, "bias", f"of shape (C_out,) = ({C_out},)", f"shape {bias.shape}", "Hint: one bias per kernel.")
     for axis, n, k in (("height", H, KH), ("width", W, KW)):
         if k > n + 2 * p:
-            raise ValueError(f"{func}: kernel {axis} {k} is larger than the padded input {axis} "
-                             f"{n} + 2*{p} = {n + 2 * p}. Hint: use a smaller kernel or more padding.")
-    return s, p, output_size(H, KH, s, p), output_size(W, KW, s, p)
+            fail(func, f"the kernel {axis}", f"at most the padded input {axis} {n} + 2*{p} = {n + 2 * p}", k,
+                 "Hint: use a smaller kernel or more padding.")
+    OH, OW = output_size(H, KH, s, p), output_size(W, KW, s, p)
+    check_size(func, "the padded input, the output and the im2col matrix",
+               N * C * (H + 2 * p) * (W + 2 * p) + N * OH * OW * (C_out + C * KH * KW), x.itemsize,
+               "Hint: use less padding, a smaller batch or fewer channels.")
+    return x, weight, bias, s, p, OH, OW
+
+
+def _window_args(func, x, KH, KW, stride, padding):
+    """Validate ``windows``' and ``im2col``'s arguments; return ``(x, KH, KW, stride, padding)``."""
+    x = check_array(func, "x", x, 4, "(N, C, H, W)", NCHW_HINT, finite=False)
+    KH, KW = (check_int(func, name, k, 1, "Hint: 3 for a 3x3 window.") for name, k in (("KH", KH), ("KW", KW)))
+    stride, padding = check_int(func, "stride", stride, 1, STRIDE_HINT), check_int(func, "padding", padding, 0)
+    check_size(func, "the padded input", x.shape[0] * x.shape[1] * (x.shape[2] + 2 * padding) * (x.shape[3] + 2 * padding))
+    _output_size(func, x.shape[2], KH, stride, padding), _output_size(func, x.shape[3], KW, stride, padding)
+    return x, KH, KW, stride, padding
+
+
+def _grad_arg(func, dy, shape):
+    """``dy`` as a float array of the forward output's ``shape`` (no broadcasting), else a clear error."""
+    dy = check_array(func, "dy", dy)
+    if dy.shape != tuple(shape):
+        fail(func, "dy (the gradient of the output)", f"of the forward output's shape {tuple(shape)}",
+             f"shape {dy.shape}", "Hint: pass the gradient of this function's output, e.g. np.ones_like(y).")
+    return dy
 
 
 def _pad(x, p):
@@ -58,9 +85,10 @@ def conv2d_naive(x, weight, bias=None, stride=1, padding=0):
     Node ``y[n, o, i, j]`` is the sum of ``weight[o] * patch`` over the (C, KH, KW) patch of the
     padded input whose top-left corner is ``(i * stride, j * stride)``, plus ``bias[o]``.
     """
-    s, p, OH, OW = _conv_args("conv2d_naive", x, weight, bias, stride, padding)
+    x, weight, bias, s, p, OH, OW = _conv_args("conv2d_naive", x, weight, bias, stride, padding)
     N = x.shape[0]
     C_out, _, KH, KW = weight.shape
+    check_loops("conv2d_naive", N * C_out * OH * OW, "Hint: conv2d computes the same numbers without Python loops.")
     xp = _pad(x, p)
     y = np.zeros((N, C_out, OH, OW), dtype=np.result_type(x, weight))
     for n in range(N):
@@ -78,9 +106,11 @@ def conv2d_backward_naive(dy, x, weight, stride=1, padding=0):
     dy (N, C_out, OH, OW), x (N, C, H, W), weight (C_out, C, KH, KW) ->
     ``ConvGrads(dx (N, C, H, W), dweight (C_out, C, KH, KW), dbias (C_out,))``.
     """
-    s, p, OH, OW = _conv_args("conv2d_backward_naive", x, weight, None, stride, padding)
+    x, weight, _, s, p, OH, OW = _conv_args("conv2d_backward_naive", x, weight, None, stride, padding)
     N = x.shape[0]
     C_out, _, KH, KW = weight.shape
+    dy = _grad_arg("conv2d_backward_naive", dy, (N, C_out, OH, OW))
+    check_loops("conv2d_backward_naive", N * C_out * OH * OW, "Hint: conv2d_backward gives the same numbers fast.")
     xp = _pad(x, p)
     dxp = np.zeros_like(xp, dtype=np.result_type(dy, x))
     dweight = np.zeros_like(weight, dtype=np.result_type(dy, weight))
@@ -101,6 +131,11 @@ def windows(x, KH, KW, stride=1, padding=0):
 
     No copy: ``numpy.lib.stride_tricks.sliding_window_view`` reads the same memory.
     """
+    return _windows(*_window_args("windows", x, KH, KW, stride, padding))
+
+
+def _windows(x, KH, KW, stride, padding):
+    """:func:`windows` without the checks (for callers that checked already)."""
     view = np.lib.stride_tricks.sliding_window_view(_pad(x, padding), (KH, KW), axis=(2, 3))
     return view[:, :, ::stride, ::stride]    # (N, C, H+2p-KH+1, ...) -> (N, C, OH, OW, KH, KW)
 
@@ -113,7 +148,8 @@ def im2col(x, KH, KW, stride=1, padding=0):
     walks along an image row (long runs of neighbouring pixels), and the transpose of that
     contiguous (C*KH*KW, N*OH*OW) matrix is returned: same values, a view, no second copy.
     """
-    win = windows(x, KH, KW, stride, padding)
+    win = _windows(*_window_args("im2col", x, KH, KW, stride, padding))
+    check_size("im2col", "the im2col matrix", win.size, win.itemsize, "Hint: use a smaller batch or fewer channels.")
     N, C, OH, OW = win.shape[:4]
     # (N, C, OH, OW, KH, KW) -> (C, KH, KW, N, OH, OW) -> (C*KH*KW, N*OH*OW), contiguous copy
     cols_t = win.transpose(1, 4, 5, 0, 2, 3).reshape(C * KH * KW, N * OH * OW)
@@ -126,8 +162,16 @@ def col2im(dwin, x_shape, stride=1, padding=0):
     dwin (N, C, OH, OW, KH, KW) -> dx (N, C, H, W). Overlapping windows add up. Loops only over
     the KH*KW offsets inside a window, never over the batch or output positions.
     """
-    N, C, H, W = x_shape
+    dwin = check_array("col2im", "dwin", dwin, 6, "(N, C, OH, OW, KH, KW)", "Hint: pass windows-shaped gradients.",
+                       finite=False)
+    if not (isinstance(x_shape, tuple) and len(x_shape) == 4):
+        fail("col2im", "x_shape", "a tuple (N, C, H, W)", show(x_shape), "Hint: pass x.shape.", TypeError)
+    N, C, H, W = (check_int("col2im", "x_shape", n, 1) for n in x_shape)
+    stride, padding = check_int("col2im", "stride", stride, 1, STRIDE_HINT), check_int("col2im", "padding", padding, 0)
     _, _, OH, OW, KH, KW = dwin.shape
+    if dwin.shape[:2] != (N, C) or output_size(H, KH, stride, padding) != OH or output_size(W, KW, stride, padding) != OW:
+        fail("col2im", "dwin", f"of the shape windows(x) has for x_shape {x_shape}", f"shape {dwin.shape}",
+             "Hint: stride and padding must be those the windows were taken with.")
     dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=dwin.dtype)
     for a in range(KH):
         for b in range(KW):
@@ -140,7 +184,8 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
 
     Same numbers as :func:`conv2d_naive`, hundreds of times faster. Introduced in notebook 02.
     """
-    return conv2d_with_cols(x, weight, bias, stride, padding).y
+    x, weight, bias, s, p, _, _ = _conv_args("conv2d", x, weight, bias, stride, padding)
+    return conv2d_with_cols(x, weight, bias, s, p).y
 
 
 def conv2d_with_cols(x, weight, bias=None, stride=1, padding=0):
@@ -148,7 +193,7 @@ def conv2d_with_cols(x, weight, bias=None, stride=1, padding=0):
 
     Returns ``ConvForward(y (N, C_out, OH, OW), cols (N*OH*OW, C*KH*KW))``.
     """
-    s, p, OH, OW = _conv_args("conv2d", x, weight, bias, stride, padding)
+    x, weight, bias, s, p, OH, OW = _conv_args("conv2d_with_cols", x, weight, bias, stride, padding)
     N = x.shape[0]
     C_out, C, KH, KW = weight.shape
     cols = im2col(x, KH, KW, s, p)                       # (N*OH*OW, C*KH*KW), a view of a (C*KH*KW, N*OH*OW) array
@@ -166,11 +211,10 @@ def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None):
     ``cols`` may pass ``im2col(x, ...)`` saved by the forward pass, to avoid building it again.
     dweight correlates the input with dy; dx spreads dy back through the kernel (notebook 04).
     """
-    s, p, OH, OW = _conv_args("conv2d_backward", x, weight, None, stride, padding)
+    x, weight, _, s, p, OH, OW = _conv_args("conv2d_backward", x, weight, None, stride, padding)
     N, C, H, W = x.shape
     C_out, _, KH, KW = weight.shape
-    if dy.shape != (N, C_out, OH, OW):
-        raise ValueError(f"conv2d_backward: dy must have the output's shape {(N, C_out, OH, OW)}, got {dy.shape}.")
+    dy = _grad_arg("conv2d_backward", dy, (N, C_out, OH, OW))
     if cols is None:
         cols = im2col(x, KH, KW, s, p)
     # For speed, work with "channels first" matrices, (channels, N*OH*OW), like im2col's copy.
@@ -189,14 +233,15 @@ def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None):
 
 # ---------------------------------------------------------------- max pooling
 def _pool_args(func, x, kernel_size, stride):
-    check_ndim(func, "x", x, 4, "(N, C, H, W)", "Hint: for one grey image use x[None, None].")
+    """Validate a pooling's arguments; return ``(x, k, stride, OH, OW)``."""
+    x = check_array(func, "x", x, 4, "(N, C, H, W)", NCHW_HINT)
     k = check_int(func, "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")
     s = k if stride is None else check_int(func, "stride", stride, 1, STRIDE_HINT)
     H, W = x.shape[2:]
     if k > min(H, W):
-        raise ValueError(f"{func}: kernel_size {k} is larger than the input ({H} x {W}). "
-                         f"Hint: pool with a smaller window, or pool less often.")
-    return k, s, output_size(H, k, s), output_size(W, k, s)
+        fail(func, "kernel_size", f"at most the input's height and width ({H} x {W})", k,
+             NHWC_HINT if W in (1, 3, 4) and H > 4 else "Hint: pool with a smaller window, or pool less often.")
+    return x, k, s, output_size(H, k, s), output_size(W, k, s)
 
 
 def max_pool2d_naive(x, kernel_size, stride=None):
@@ -204,8 +249,9 @@ def max_pool2d_naive(x, kernel_size, stride=None):
 
     ``stride`` defaults to ``kernel_size`` (windows side by side); a smaller stride overlaps them.
     """
-    k, s, OH, OW = _pool_args("max_pool2d_naive", x, kernel_size, stride)
+    x, k, s, OH, OW = _pool_args("max_pool2d_naive", x, kernel_size, stride)
     N, C = x.shape[:2]
+    check_loops("max_pool2d_naive", N * C * OH * OW, "Hint: max_pool2d computes the same numbers without loops.")
     y = np.zeros((N, C, OH, OW), dtype=x.dtype)
     for n in range(N):
         for c in range(C):
@@ -220,8 +266,10 @@ def max_pool2d_backward_naive(dy, x, kernel_size, stride=None):
 
     dy (N, C, OH, OW), x (N, C, H, W) -> dx (N, C, H, W).
     """
-    k, s, OH, OW = _pool_args("max_pool2d_backward_naive", x, kernel_size, stride)
+    x, k, s, OH, OW = _pool_args("max_pool2d_backward_naive", x, kernel_size, stride)
     N, C = x.shape[:2]
+    dy = _grad_arg("max_pool2d_backward_naive", dy, (N, C, OH, OW))
+    check_loops("max_pool2d_backward_naive", N * C * OH * OW, "Hint: max_pool2d_backward is the fast version.")
     dx = np.zeros_like(x, dtype=np.result_type(dy, x))
     for n in range(N):
         for c in range(C):
@@ -250,7 +298,7 @@ def max_pool2d(x, kernel_size, stride=None):
     Loops over the k*k offsets inside a window (4 for 2x2 pooling), never over pixels: the
     running maximum of the k*k strided views is each window's maximum.
     """
-    k, s, OH, OW = _pool_args("max_pool2d", x, kernel_size, stride)
+    x, k, s, OH, OW = _pool_args("max_pool2d", x, kernel_size, stride)
     y = None
     for _, _, tap in _taps(x, k, s, OH, OW):
         y = tap.copy() if y is None else np.maximum(y, tap, out=y)    # (N, C, OH, OW)
@@ -263,7 +311,8 @@ def max_pool2d_backward(dy, x, kernel_size, stride=None):
     Each window's dy goes to the first position (in row order) holding its maximum, as in the
     naive loops: offsets are visited in row order and a window stops being ``free`` once served.
     """
-    k, s, OH, OW = _pool_args("max_pool2d_backward", x, kernel_size, stride)
+    x, k, s, OH, OW = _pool_args("max_pool2d_backward", x, kernel_size, stride)
+    dy = _grad_arg("max_pool2d_backward", dy, (*x.shape[:2], OH, OW))
     y = max_pool2d(x, k, s)                                   # (N, C, OH, OW): each window's maximum
     dx = np.zeros(x.shape, dtype=np.result_type(dy, x))
     free = np.ones(y.shape, dtype=bool)                       # windows whose dy has not been routed yet
@@ -282,25 +331,39 @@ def max_pool2d_backward(dy, x, kernel_size, stride=None):
 # ---------------------------------------------------------------- linear and relu
 def linear(x, weight, bias=None):
     """Fully connected layer: x (N, in) @ weight.T (in, out) + bias (out,) -> (N, out)."""
-    check_ndim("linear", "x", x, 2, "(N, in_features)", "Hint: flatten feature maps first (cnn_lib.Flatten).")
+    x = check_array("linear", "x", x, 2, "(N, in_features)",
+                    "Hint: flatten feature maps first: x.reshape(len(x), -1), or cnn_lib.Flatten(); one example: x[None].")
+    weight = check_array("linear", "weight", weight, 2, "(out_features, in_features)", "Hint: Linear's weight.")
     if x.shape[1] != weight.shape[1]:
-        raise ValueError(f"linear: x has {x.shape[1]} features but weight {weight.shape} expects "
-                         f"in_features = {weight.shape[1]}. Hint: compute in_features from the shape "
-                         f"before Flatten (C * H * W).")
+        fail("linear", f"x's number of features (weight shape {weight.shape})", f"in_features = {weight.shape[1]}",
+             x.shape[1], "Hint: compute in_features from the shape before Flatten (C * H * W).")
+    bias = None if bias is None else check_array("linear", "bias", bias, 1, "(out_features,)", "Hint: one per output.")
+    if bias is not None and bias.shape != weight.shape[:1]:
+        fail("linear", "bias", f"of shape (out_features,) = {weight.shape[:1]}", f"shape {np.shape(bias)}",
+             "Hint: one bias per output.")
     y = x @ weight.T
     return y + bias if bias is not None else y
 
 
 def linear_backward(dy, x, weight):
     """dy (N, out), x (N, in), weight (out, in) -> ``LinearGrads(dx (N, in), dweight (out, in), dbias (out,))``."""
+    x = check_array("linear_backward", "x", x, 2, "(N, in_features)", "Hint: the x the forward pass got.")
+    weight = check_array("linear_backward", "weight", weight, 2, "(out_features, in_features)", "Hint: Linear's weight.")
+    if x.shape[1] != weight.shape[1]:
+        fail("linear_backward", "x's number of features", f"in_features = {weight.shape[1]}", x.shape[1],
+             "Hint: pass the x and weight of the forward pass.")
+    dy = _grad_arg("linear_backward", dy, (len(x), len(weight)))
     return LinearGrads(dy @ weight, dy.T @ x, dy.sum(axis=0))
 
 
 def relu(x):
     """max(x, 0), elementwise; any shape."""
+    x = check_array("relu", "x", x)
     return np.maximum(x, 0)
 
 
 def relu_backward(dy, x):
     """Gradient passes where x > 0 and stops where x <= 0; any shape."""
+    x = check_array("relu_backward", "x", x)
+    dy = _grad_arg("relu_backward", dy, x.shape)
     return dy * (x > 0)

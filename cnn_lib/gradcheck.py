@@ -6,6 +6,8 @@ backward agrees to 1e-7 relative error or better (typically ~1e-10); around 1e-5
 """
 import numpy as np
 
+from ._checks import MAX_LOOPS, as_number, check_array, check_int, check_loops, check_real, fail, show
+
 
 def rel_error(a, b):
     """``||a - b|| / (||a|| + ||b||)`` over whole arrays: 0 when equal, about 1 when unrelated.
@@ -13,9 +15,14 @@ def rel_error(a, b):
     Taken over the whole array (not entry by entry), so a gradient that is exactly 0 where the
     numerical one is 1e-11 of rounding noise does not count as a 100% error.
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a, b = (check_array("rel_error", name, v, finite=False).astype(np.float64) for name, v in (("a", a), ("b", b)))
     if a.shape != b.shape:
-        raise ValueError(f"rel_error: shapes differ, {a.shape} vs {b.shape}. Hint: compare like with like.")
+        fail("rel_error", "b", f"of a's shape {a.shape}", f"shape {b.shape}",
+             "Hint: compare like with like, e.g. the analytic and numerical gradient of the same array.")
+    for name, v in (("a", a), ("b", b)):       # a NaN must never look like a perfect match (NaN < 1e-7 is False)
+        if not np.isfinite(v).all():
+            fail("rel_error", name, "finite numbers", f"{v.size - np.count_nonzero(np.isfinite(v))} NaN or inf",
+                 "Hint: a NaN gradient is a bug in backward (or in its input); find where it appears first.")
     scale = np.linalg.norm(a) + np.linalg.norm(b)
     return float(np.linalg.norm(a - b) / scale) if scale > 0 else 0.0
 
@@ -25,9 +32,19 @@ def numerical_gradient(f, x, h=1e-5):
 
     Returns an array of ``x.shape``. ``x`` is restored exactly after each nudge.
     """
-    if x.dtype != np.float64:
-        raise TypeError(f"numerical_gradient: x must be float64, got {x.dtype}. "
-                        f"Hint: in float32 the differences drown in rounding; use x.astype(np.float64).")
+    func = "numerical_gradient"
+    if not callable(f):
+        fail(func, "f", "a function of no arguments returning a number", show(f),
+             "Hint: f = lambda: float(np.sum(layer.forward(x) * r)).", TypeError)
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        fail(func, "x", "a float64 numpy array (nudged in place)", show(x),
+             "Hint: in float32 the differences drown in rounding; use x = x.astype(np.float64), and let f read x.",
+             TypeError)
+    h = check_real(func, "h", h, "a small number > 0", lambda v: 0 < v < 1, "Hint: h=1e-5 suits float64.")
+    check_loops(func, 2 * x.size, f"Hint: that is {2 * x.size:,} evaluations of f; check a small input "
+                f"(a few examples, a small image) or a few entries.")
+    if as_number(f()) is None:
+        fail(func, "f()", "a number (the loss)", show(f()), "Hint: return a float, e.g. float(np.sum(y * r)).", TypeError)
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         old = x[i]
@@ -48,11 +65,18 @@ def check_layer(layer, x, seed=0):
     The scalar checked is ``sum(forward(x) * r)`` for a fixed random ``r``, so ``dy = r``.
     Returns ``{"x": err, "weight": err, ...}``.
     """
-    x = np.array(x, dtype=np.float64)
+    func = "check_layer"
+    if isinstance(layer, type) or not (hasattr(layer, "forward") and hasattr(layer, "backward")):
+        fail(func, "layer", "a layer (with forward and backward)", show(layer),
+             "Hint: check_layer(Conv2d(1, 2, 3), x), with the layer's parentheses.", TypeError)
+    x = check_array(func, "x", x).astype(np.float64)
     slots = layer.named_slots()                          # (label, owner, name): owner.params[name]
+    evaluations = 2 * (x.size + sum(owner.params[name].size for _, owner, name in slots))
+    check_loops(func, 50 * evaluations, f"Hint: that is {evaluations:,} forward passes (at most "
+                f"{MAX_LOOPS // 50:,}); use a small layer and input, e.g. Conv2d(2, 3, 3) on x of shape (2, 2, 5, 5).")
     for _, owner, name in slots:
         owner.params[name] = owner.params[name].astype(np.float64)
-    r = np.random.default_rng(seed).standard_normal(layer.forward(x).shape)
+    r = np.random.default_rng(check_int(func, "seed", seed, 0)).standard_normal(layer.forward(x).shape)
 
     def f():
         return float(np.sum(layer.forward(x) * r))

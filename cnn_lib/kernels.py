@@ -9,7 +9,13 @@ Edge kernels are named after the edges they find, not the direction they differe
 changes from left to right, which is along a *vertical* edge (a door frame). Edge kernels'
 weights sum to 0 (a flat patch gives 0); blur kernels' weights sum to 1 (brightness is kept).
 """
+import numbers
+
 import numpy as np
+
+from ._checks import as_number, check_array, check_int, fail, show
+
+MAX_SIZE = 255      # kernels wider than this are never useful here (and a binomial row of 2**254 stays finite)
 
 _FIXED = {   # 3x3 only
     "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
@@ -43,10 +49,14 @@ def kernel(name, size=3):
     ``box_blur`` and ``gaussian_blur`` (an odd kernel has a centre pixel, so each node sits over
     the input pixel at the kernel's centre); the edge kernels and ``sharpen`` exist at size 3 only.
     """
-    if name not in KERNEL_NAMES:
-        raise ValueError(f"kernel: unknown kernel name {name!r}. Valid names: {', '.join(KERNEL_NAMES)}.")
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-        raise TypeError(f"kernel: size must be a whole number (int), got {size!r} ({type(size).__name__}).")
+    if not isinstance(name, str) or name not in KERNEL_NAMES:
+        close = str(name).strip().lower().replace(" ", "_").replace("-", "_")
+        fail("kernel", f"unknown kernel name {name!r}: the name", f"one of {', '.join(KERNEL_NAMES)}", show(name),
+             f"Hint: did you mean {close!r}?" if close in KERNEL_NAMES else "Hint: pick a name from KERNEL_NAMES.",
+             ValueError if isinstance(name, str) else TypeError)
+    size = check_int("kernel", "size", size, -2**63, "Hint: an odd size has a centre pixel: 3, 5 or 7.")
+    if size > MAX_SIZE:
+        fail("kernel", "size", f"at most {MAX_SIZE}", size, "Hint: kernels are small, 3 to 15 pixels wide.")
     if name in _FIXED:
         if size != 3:
             raise ValueError(f"kernel: {name!r} exists at size 3 only, got size {size}. "
@@ -64,14 +74,17 @@ def downscale(image, factor):
     Rows and columns that do not fill a whole block are dropped. Works on (H, W, C) too (each
     channel alone). ``downscale(sample_image(grey=True), 4)`` is (150, 128): fast for widgets.
     """
-    f = int(factor)
-    if f < 1 or f != factor:
-        raise ValueError(f"downscale: factor must be a whole number >= 1, got {factor!r}. "
-                         "Hint: 4 shrinks 600 x 512 to 150 x 128.")
-    image = np.asarray(image)
+    f = as_number(factor)
+    if not isinstance(f, numbers.Integral) or f < 1:
+        fail("downscale", "factor", "a whole number >= 1", show(factor), "Hint: 4 shrinks 600 x 512 to 150 x 128.")
+    image = check_array("downscale", "image", image, None, "(H, W) or (H, W, C)")
+    if image.ndim not in (2, 3):
+        fail("downscale", "image", "(H, W) or (H, W, C)", f"shape {image.shape}",
+             "Hint: one grey image (H, W), e.g. sample_image(grey=True); for (N, C, H, W) take x[0, 0].")
     H, W = image.shape[:2]
     if f > min(H, W):
-        raise ValueError(f"downscale: factor {f} is larger than the image ({H} x {W}). Hint: use a smaller factor.")
+        fail("downscale", "factor", f"at most the image's height and width ({H} x {W})", f,
+             "Hint: use a smaller factor.")
     h, w = H // f, W // f
     blocks = image[:h * f, :w * f].reshape(h, f, w, f, *image.shape[2:])   # (H, W, ..) -> (h, f, w, f, ..)
     return blocks.mean(axis=(1, 3))                                          # -> (h, w, ..)

@@ -10,13 +10,14 @@ Protocol (like PyTorch's modules, by hand):
 Layers without parameters have empty ``params`` and ``grads``. Containers keep their children in
 ``.layers``. Introduced in notebook 01; ARCHITECTURE.md has the whole protocol.
 """
+import contextlib
 import numbers
 from typing import NamedTuple
 
 import numpy as np
 
 from . import functional as F
-from ._checks import check_int
+from ._checks import NCHW_HINT, NHWC_HINT, check_array, check_bool, check_int, check_size, checked_once, fail, show
 from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size
 
 _rng = np.random.default_rng(0)
@@ -25,18 +26,27 @@ _rng = np.random.default_rng(0)
 def manual_seed(seed):
     """Reset the generator that new layers draw their initial weights from (like ``torch.manual_seed``)."""
     global _rng
-    _rng = np.random.default_rng(check_int("manual_seed", "seed", seed, 0))
+    _rng = np.random.default_rng(check_int("manual_seed", "seed", seed, 0, "Hint: any whole number >= 0, e.g. 0."))
 
 
-def _init_uniform(shape, fan_in, rng):
+def _init_uniform(func, shape, fan_in, rng):
     """PyTorch's default initialisation: uniform in +-1/sqrt(fan_in), float32.
 
     ``fan_in`` is how many inputs feed one node (C_in*k*k for a conv, in_features for a linear
     layer); scaling by it keeps the outputs' size about the same from layer to layer.
     """
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        fail(func, "rng", "a np.random.Generator or None", show(rng),
+             "Hint: rng=np.random.default_rng(0), or leave it out and call cnn_lib.manual_seed(0).", TypeError)
+    check_size(func, "the weights", np.prod(shape, dtype=object), 8, "Hint: use fewer channels or features.")
     rng = _rng if rng is None else rng
     bound = 1.0 / np.sqrt(fan_in)
     return rng.uniform(-bound, bound, size=shape).astype(np.float32)
+
+
+def _square(size):
+    """``(3, 3)``, PyTorch's way of writing a square kernel, as 3 (cnn_lib's kernels are square)."""
+    return size[0] if isinstance(size, tuple) and len(size) == 2 and size[0] == size[1] else size
 
 
 class LayerInfo(NamedTuple):
@@ -65,10 +75,16 @@ def _one_example(layer, in_shape, ndim=None, layout="(C, H, W)"):
 
 
 class Layer:
-    """Base class: a layer with no parameters."""
+    """Base class: a layer with no parameters.
+
+    ``training`` is True after construction; ``train()`` / ``eval()`` switch it (PyTorch's names;
+    BatchNorm and Dropout behave differently in the two modes). Everything ``forward`` keeps for
+    ``backward`` lives in one dict, ``cache``, so inference helpers can put it back untouched.
+    """
 
     def __init__(self):
         self.params, self.grads = {}, {}
+        self.training, self.cache = True, {}
 
     def __call__(self, x):
         return self.forward(x)
@@ -105,6 +121,42 @@ class Layer:
                                   f"shape, got in_shape {in_shape!r}. Hint: give the class a describe(in_shape) "
                                   f"returning LayerInfo(kind, out_shape, params, mult_adds); see ARCHITECTURE.md.")
 
+    def train(self, mode=True):
+        """Switch to training mode (``mode=False``: evaluation mode), here and in ``.layers``; returns self."""
+        self.training = check_bool(f"{type(self).__name__}.train", "mode", mode)
+        for layer in getattr(self, "layers", ()):
+            if hasattr(layer, "train"):
+                layer.train(mode)
+        return self
+
+    def eval(self):
+        """Switch to evaluation mode (what ``predict`` and ``evaluate`` use); returns self."""
+        return self.train(False)
+
+    def _input(self, x, ndim, layout, hint=NCHW_HINT):
+        """Check ``forward``'s input (the NaN scan happens once, in the model's forward)."""
+        x = check_array(f"{type(self).__name__}.forward", "x", x, None, layout)
+        if x.ndim not in ndim:
+            fail(f"{type(self).__name__}.forward", "x", f"a {layout} array", f"shape {x.shape}", hint)
+        return x
+
+    def _remember(self, y, **cache):
+        """Keep what backward needs in ``self.cache`` (a new dict) and return forward's output ``y``."""
+        self.cache = dict(cache, y_shape=y.shape)
+        return y
+
+    def _saved(self, dy):
+        """``(dy, cache)`` for backward, after checking that forward ran and ``dy`` has its output's shape."""
+        func = f"{type(self).__name__}.backward"
+        if not self.cache:
+            fail(func, "backward", "called after forward", "a call before any forward pass (nothing is saved)",
+                 "Hint: run y = layer.forward(x) first, then layer.backward(dy) with dy shaped like y.", RuntimeError)
+        dy = check_array(func, "dy", dy)
+        if dy.shape != self.cache["y_shape"]:
+            fail(func, "dy (the gradient of forward's output)", f"of the output's shape {self.cache['y_shape']}",
+                 f"shape {dy.shape}", "Hint: dy must be shaped like the y that the last forward returned.")
+        return dy, self.cache
+
 
 class Conv2d(Layer):
     """2-D convolution: x (N, C_in, H, W) -> (N, C_out, OH, OW), ``OH = output_size(H, k, stride, padding)``.
@@ -117,11 +169,13 @@ class Conv2d(Layer):
         super().__init__()
         c_in = check_int("Conv2d", "in_channels", in_channels, 1, "Hint: 1 for grey images, 3 for RGB.")
         c_out = check_int("Conv2d", "out_channels", out_channels, 1, "Hint: one output channel per kernel.")
-        k = check_int("Conv2d", "kernel_size", kernel_size, 1, "Hint: 3 means 3x3 kernels.")
+        k = check_int("Conv2d", "kernel_size", _square(kernel_size), 1, "Hint: 3 means 3x3 kernels.")
         self.stride = check_int("Conv2d", "stride", stride, 1, STRIDE_HINT)
-        self.padding = check_int("Conv2d", "padding", padding, 0, PADDING_HINT)
-        self.params["weight"] = _init_uniform((c_out, c_in, k, k), c_in * k * k, rng)
-        self.params["bias"] = _init_uniform((c_out,), c_in * k * k, rng)
+        self.padding = check_int("Conv2d", "padding", padding, 0, f"Hint: padding='same' is PyTorch's; here write "
+                                 f"padding={(k - 1) // 2} (keeps the size for an odd kernel_size {k})."
+                                 if isinstance(padding, str) and padding == "same" else PADDING_HINT)
+        self.params["weight"] = _init_uniform("Conv2d", (c_out, c_in, k, k), c_in * k * k, rng)
+        self.params["bias"] = _init_uniform("Conv2d", (c_out,), c_in * k * k, rng)
 
     def __repr__(self):
         c_out, c_in, k, _ = self.params["weight"].shape
@@ -137,13 +191,21 @@ class Conv2d(Layer):
         return LayerInfo("Conv2d", out, self.num_params(), int(np.prod(out)) * c_in * k * k)   # nodes x fan-in
 
     def forward(self, x):
-        self.x = x
+        x = self._input(x, (4,), "(N, C, H, W)")
+        c_in = self.params["weight"].shape[1]
+        if x.shape[1] != c_in:
+            fail("Conv2d.forward", f"x's channels (axis 1) for {self!r}", f"in_channels = {c_in}", x.shape[1],
+                 NHWC_HINT if x.shape[3] == c_in else "Hint: in_channels must match the channels of the input.")
+        k = self.params["weight"].shape[2]
+        if k > min(x.shape[2:]) + 2 * self.padding:
+            fail("Conv2d.forward", f"x's height and width for {self!r}", f"at least kernel_size - 2 * padding = "
+                 f"{k - 2 * self.padding}", f"shape {x.shape}", "Hint: use a smaller kernel or more padding.")
         out = F.conv2d_with_cols(x, self.params["weight"], self.params["bias"], self.stride, self.padding)
-        self.cols = out.cols                    # the im2col matrix, reused by backward
-        return out.y
+        return self._remember(out.y, x=x, cols=out.cols)      # cols: the im2col matrix, reused by backward
 
     def backward(self, dy):
-        g = F.conv2d_backward(dy, self.x, self.params["weight"], self.stride, self.padding, cols=self.cols)
+        dy, c = self._saved(dy)
+        g = F.conv2d_backward(dy, c["x"], self.params["weight"], self.stride, self.padding, cols=c["cols"])
         self.grads["weight"], self.grads["bias"] = g.dweight, g.dbias
         return g.dx
 
@@ -153,7 +215,7 @@ class MaxPool2d(Layer):
 
     def __init__(self, kernel_size, stride=None):
         super().__init__()
-        self.kernel_size = check_int("MaxPool2d", "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")
+        self.kernel_size = check_int("MaxPool2d", "kernel_size", _square(kernel_size), 1, "Hint: 2 pools 2x2 windows.")
         self.stride = self.kernel_size if stride is None else check_int("MaxPool2d", "stride", stride, 1, STRIDE_HINT)
 
     def __repr__(self):
@@ -165,11 +227,15 @@ class MaxPool2d(Layer):
         return LayerInfo("MaxPool2d", out, 0, 0)
 
     def forward(self, x):
-        self.x = x
-        return F.max_pool2d(x, self.kernel_size, self.stride)
+        x = self._input(x, (4,), "(N, C, H, W)")
+        if self.kernel_size > min(x.shape[2:]):
+            fail("MaxPool2d.forward", "x's height and width", f"at least kernel_size = {self.kernel_size}",
+                 f"shape {x.shape}", NHWC_HINT if x.shape[3] in (1, 3, 4) and x.shape[2] > 4 else "Hint: pool less often.")
+        return self._remember(F.max_pool2d(x, self.kernel_size, self.stride), x=x)
 
     def backward(self, dy):
-        return F.max_pool2d_backward(dy, self.x, self.kernel_size, self.stride)
+        dy, c = self._saved(dy)
+        return F.max_pool2d_backward(dy, c["x"], self.kernel_size, self.stride)
 
 
 class ReLU(Layer):
@@ -179,11 +245,12 @@ class ReLU(Layer):
         return LayerInfo("ReLU", _one_example(self, in_shape, layout="(any axes)"), 0, 0)
 
     def forward(self, x):
-        self.x = x
-        return F.relu(x)
+        x = self._input(x, range(0, 9), "array of any shape")
+        return self._remember(F.relu(x), x=x)
 
     def backward(self, dy):
-        return F.relu_backward(dy, self.x)
+        dy, c = self._saved(dy)
+        return F.relu_backward(dy, c["x"])
 
 
 class Flatten(Layer):
@@ -193,11 +260,12 @@ class Flatten(Layer):
         return LayerInfo("Flatten", (int(np.prod(_one_example(self, in_shape, layout="(C, H, W)"))),), 0, 0)
 
     def forward(self, x):
-        self.shape = x.shape
-        return x.reshape(x.shape[0], -1)        # (N, C, H, W) -> (N, C*H*W)
+        x = self._input(x, range(2, 9), "(N, C, H, W)", "Hint: Flatten keeps the batch axis; one image: x[None].")
+        return self._remember(x.reshape(x.shape[0], -1), x_shape=x.shape)      # (N, C, H, W) -> (N, C*H*W)
 
     def backward(self, dy):
-        return dy.reshape(self.shape)           # (N, C*H*W) -> (N, C, H, W): a new view, dy untouched
+        dy, c = self._saved(dy)
+        return dy.reshape(c["x_shape"])         # (N, C*H*W) -> (N, C, H, W): a new view, dy untouched
 
 
 class Linear(Layer):
@@ -205,10 +273,10 @@ class Linear(Layer):
 
     def __init__(self, in_features, out_features, rng=None):
         super().__init__()
-        n_in = check_int("Linear", "in_features", in_features, 1)
-        n_out = check_int("Linear", "out_features", out_features, 1)
-        self.params["weight"] = _init_uniform((n_out, n_in), n_in, rng)
-        self.params["bias"] = _init_uniform((n_out,), n_in, rng)
+        n_in = check_int("Linear", "in_features", in_features, 1, "Hint: C * H * W of the flattened input, e.g. 800.")
+        n_out = check_int("Linear", "out_features", out_features, 1, "Hint: one output per class, e.g. 10.")
+        self.params["weight"] = _init_uniform("Linear", (n_out, n_in), n_in, rng)
+        self.params["bias"] = _init_uniform("Linear", (n_out,), n_in, rng)
 
     def __repr__(self):
         n_out, n_in = self.params["weight"].shape
@@ -223,13 +291,45 @@ class Linear(Layer):
         return LayerInfo("Linear", (n_out,), self.num_params(), n_out * n_in)
 
     def forward(self, x):
-        self.x = x
-        return F.linear(x, self.params["weight"], self.params["bias"])
+        x = self._input(x, (2,), "(N, in_features)", "Hint: put Flatten() before Linear; for one example use x[None].")
+        n_in = self.params["weight"].shape[1]
+        if x.shape[1] != n_in:
+            fail("Linear.forward", f"x's features for {self!r}", f"in_features = {n_in}", x.shape[1],
+                 f"Hint: make the layer Linear({x.shape[1]}, ...), or check the shape before Flatten (C * H * W).")
+        return self._remember(F.linear(x, self.params["weight"], self.params["bias"]), x=x)
 
     def backward(self, dy):
-        g = F.linear_backward(dy, self.x, self.params["weight"])
+        dy, c = self._saved(dy)
+        g = F.linear_backward(dy, c["x"], self.params["weight"])
         self.grads["weight"], self.grads["bias"] = g.dweight, g.dbias
         return g.dx
+
+
+def _all_layers(model):
+    """``model`` and every layer inside it (recursing into ``.layers``), in order."""
+    return [model] + [sub for layer in getattr(model, "layers", ()) for sub in _all_layers(layer)]
+
+
+@contextlib.contextmanager
+def inference(model):
+    """Run ``model`` in evaluation mode, then put back every layer exactly as it was.
+
+    Inside the ``with`` block forward passes may overwrite ``cache``; afterwards each layer's
+    attributes (``cache``, ``training``, ...) are restored, so a ``backward`` after ``summary``,
+    ``layer_outputs``, ``predict`` or ``evaluate`` still gets the gradients of the last training forward.
+    """
+    if isinstance(model, type) or not hasattr(model, "forward"):
+        fail("inference", "model", "a model or layer (with forward)", show(model), "Hint: with inference(model): ...",
+             TypeError)
+    saved = [(layer, dict(vars(layer))) for layer in _all_layers(model)]
+    if hasattr(model, "eval"):
+        model.eval()
+    try:
+        yield model
+    finally:
+        for layer, state in saved:
+            vars(layer).clear()
+            vars(layer).update(state)
 
 
 class Sequential(Layer):
@@ -239,8 +339,10 @@ class Sequential(Layer):
         super().__init__()
         for i, layer in enumerate(layers):
             if isinstance(layer, type) or not (hasattr(layer, "forward") and hasattr(layer, "backward")):
-                raise TypeError(f"Sequential: argument {i} must be a layer (with forward and backward), "
-                                f"got {layer!r}. Hint: write Conv2d(1, 8, 3), with the parentheses.")
+                hint = ("Hint: pass the layers one by one, Sequential(Conv2d(1, 8, 3), ReLU()), or unpack a "
+                        "list: Sequential(*layers)." if isinstance(layer, (list, tuple)) else
+                        "Hint: write Conv2d(1, 8, 3), with the parentheses.")
+                fail("Sequential", f"argument {i}", "a layer (with forward and backward)", show(layer), hint, TypeError)
         self.layers = list(layers)
 
     def __repr__(self):
@@ -248,25 +350,32 @@ class Sequential(Layer):
         return f"Sequential({inner}\n)"
 
     def forward(self, x):
-        for layer in self.layers:
-            x = layer.forward(x)
-        return x
+        x = check_array("Sequential.forward", "x", x, None, "(N, C, H, W)")   # NaN / inf: scanned once, here
+        with checked_once():
+            for layer in self.layers:
+                x = layer.forward(x)
+        return self._remember(x)
 
     def backward(self, dy):
-        for layer in reversed(self.layers):
-            dy = layer.backward(dy)
+        dy, _ = self._saved(dy)
+        with checked_once():
+            for layer in reversed(self.layers):
+                dy = layer.backward(dy)
         return dy
 
     def layer_outputs(self, x):
         """``forward`` that keeps every layer's output: a list, item ``i`` from ``self.layers[i]``.
 
         x (N, C, H, W) -> [(N, C_1, H_1, W_1), ..., (N, K)]; the last item is ``forward(x)``.
+        Runs in evaluation mode and leaves every layer's ``cache`` as it was (see :func:`inference`).
         What the explorers and the feature-map figures show (notebooks 01 and 05).
         """
+        x = check_array("Sequential.layer_outputs", "x", x, None, "(N, C, H, W)")
         outputs = []
-        for layer in self.layers:
-            x = layer.forward(x)
-            outputs.append(x)
+        with inference(self), checked_once():
+            for layer in self.layers:
+                x = layer.forward(x)
+                outputs.append(x)
         return outputs
 
     def describe(self, in_shape):
@@ -282,10 +391,20 @@ class Sequential(Layer):
         ``nodes`` (values in that output), ``params`` (learnable values), ``mult_adds`` (for one
         example), from each layer's :meth:`~Layer.describe`: nothing runs. Introduced in notebook 01.
         """
-        shape = _one_example(self, input_shape, layout="(C, H, W)")
+        func = "Sequential.summary"
+        if not isinstance(input_shape, (tuple, list)):
+            fail(func, "input_shape", "a tuple (C, H, W)", show(input_shape),
+                 "Hint: one example's shape, e.g. (1, 28, 28), or x.shape[1:].", TypeError)
+        if len(input_shape) != 3:
+            fail(func, "input_shape", "3 numbers (C, H, W)", tuple(input_shape), "Hint: leave out the batch axis "
+                 "and keep the channel axis, e.g. (1, 28, 28) for a grey digit.")
+        shape = tuple(check_int(func, "input_shape", n, 1, "Hint: e.g. (1, 28, 28).") for n in input_shape)
         rows = [dict(layer="input", output_shape=shape, nodes=int(np.prod(shape)), params=0, mult_adds=0)]
-        for layer in self.layers:
-            info = layer.describe(shape)
+        for i, layer in enumerate(self.layers):
+            try:
+                info = layer.describe(shape)
+            except (ValueError, TypeError) as error:            # say which layer cannot take this shape
+                raise type(error)(f"{func}: layer {i}, {layer!r}, on shape {shape}: {error}") from None
             shape = info.out_shape
             rows.append(dict(layer=repr(layer), output_shape=shape, nodes=int(np.prod(shape)), params=info.params,
                              mult_adds=info.mult_adds))

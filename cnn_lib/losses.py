@@ -6,7 +6,10 @@ Introduced in notebook 01, differentiated in notebook 04.
 """
 import numpy as np
 
-from ._checks import check_ndim
+from ._checks import as_array, check_array, fail, show
+
+LR_HINT = ("Hint: the weights blew up (or the input holds NaN): lower the learning rate, e.g. lr / 10, "
+           "and rebuild the model and optimizer.")
 
 
 def softmax(logits):
@@ -14,6 +17,7 @@ def softmax(logits):
 
     Subtracting the row maximum first changes nothing mathematically and keeps exp() finite.
     """
+    logits = check_array("softmax", "logits", logits, None, "(N, K)", finite=False)   # NaN in, NaN out
     z = logits - logits.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
@@ -27,20 +31,23 @@ def softmax_cross_entropy(logits, labels):
     Uses log-sum-exp, so logits of 1000 give a finite loss.
     """
     func = "softmax_cross_entropy"
-    check_ndim(func, "logits", logits, 2, "(N, K): one row of K class scores per example",
-               "Hint: for one example use logits[None].")
-    labels = np.asarray(labels)
+    logits = check_array(func, "logits", logits, 2, "(N, K): one row of K class scores per example",
+                         "Hint: for one example use logits[None].", finite=False)
+    if not np.isfinite(logits).all():
+        fail(func, "logits", "finite numbers", "NaN or inf", LR_HINT, FloatingPointError)
+    labels = as_array(func, "labels", labels, "(N,)")
     N, K = logits.shape
     if labels.shape != (N,):
-        raise ValueError(f"{func}: labels must have shape (N,) = ({N},), one class id per row of logits, "
-                         f"got shape {labels.shape}. Hint: pass integer ids like y[:{N}], not one-hot vectors.")
+        fail(func, "labels", f"of shape (N,) = ({N},), one class id per row of logits", f"shape {labels.shape}",
+             "Hint: for one-hot labels use labels.argmax(axis=1); else pass y[:N] sliced like x."
+             if labels.shape == (N, K) else f"Hint: pass integer ids like y[:{N}], sliced like the inputs.")
     if not np.issubdtype(labels.dtype, np.integer):
-        raise TypeError(f"{func}: labels must be integer class ids, got dtype {labels.dtype}. "
-                        f"Hint: labels.astype(int).")
-    if N and (labels.min() < 0 or labels.max() >= K):
+        fail(func, "labels", "integer class ids", f"dtype {labels.dtype} ({show(labels.ravel()[:3].tolist())})",
+             "Hint: labels.astype(int).", TypeError)
+    if labels.min() < 0 or labels.max() >= K:
         bad = labels[(labels < 0) | (labels >= K)][0]
-        raise ValueError(f"{func}: labels must be in 0..{K - 1} (there are K = {K} classes), got {bad}. "
-                         f"Hint: the output layer needs one score per class.")
+        fail(func, "labels", f"in 0..{K - 1} (there are K = {K} classes)", bad,
+             "Hint: the output layer needs one score per class, e.g. Linear(..., 10) for the digits.")
     z = logits - logits.max(axis=1, keepdims=True)
     log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))     # log softmax, (N, K)
     rows = np.arange(N)

@@ -10,46 +10,62 @@ Numpy only; every error says what was expected, what came, and a hint.
 """
 import numpy as np
 
-from ._checks import check_int, check_ndim
+from ._checks import as_array, check_array, check_int, check_ndim, check_size, fail, show
+
+HWC_HINT = "Hint: it looks like (H, W, C), the way files store pixels; use hwc_to_chw(image) first."
+
+
+def _chw(func, image):
+    """``image`` as a float (C, H, W) array; a photo in (H, W, C) or a grey (H, W) gets a hint."""
+    image = check_array(func, "image", image, None, "(C, H, W)")
+    if image.ndim == 3 and image.shape[2] in (1, 3, 4) and image.shape[0] not in (1, 3, 4):
+        fail(func, "image", "channels-first (C, H, W)", f"shape {image.shape}", HWC_HINT)
+    if image.ndim != 3:
+        fail(func, "image", "3-D (C, H, W)", f"shape {image.shape}", "Hint: use hwc_to_chw(image) first"
+             + (" (a grey (H, W) image becomes (1, H, W))." if image.ndim == 2 else "; for a batch, loop over it."))
+    return image
 
 
 def to_float(image):
     """Grey levels as float32 in [0, 1]: uint8 (any shape) is divided by 255; floats must be in [0, 1] already."""
-    image = np.asarray(image)
+    image = as_array("to_float", "image", image)
     if image.dtype == np.uint8:
         return image.astype(np.float32) / np.float32(255)
     if not np.issubdtype(image.dtype, np.floating):
         raise TypeError(f"to_float: expected uint8 (0..255) or floats in [0, 1], got dtype {image.dtype}. "
                         "Hint: for 0..255 integers use image.astype(np.uint8) first.")
-    if image.size and (image.min() < 0 or image.max() > 1):
-        raise ValueError(f"to_float: floats must be in [0, 1], got values from {image.min():g} to {image.max():g}. "
-                         "Hint: if they are 0..255 grey levels, divide by 255.")
+    image = check_array("to_float", "image", image)
+    if image.min() < 0 or image.max() > 1:
+        fail("to_float", "image", "floats in [0, 1]", f"values from {image.min():g} to {image.max():g}",
+             "Hint: if they are 0..255 grey levels, divide by 255.")
     return image.astype(np.float32)
 
 
 def hwc_to_chw(image):
     """(H, W, C) -> (C, H, W), a transpose (channels first, like PyTorch); a grey (H, W) becomes (1, H, W)."""
-    image = np.asarray(image)
+    image = check_array("hwc_to_chw", "image", image, None, "(H, W, C)", finite=False)
     if image.ndim == 2:
         return image[None]                                  # (H, W) -> (1, H, W)
     check_ndim("hwc_to_chw", "image", image, 3, "(H, W, C), or (H, W) for grey",
                "Hint: for a batch (N, H, W, C) use x.transpose(0, 3, 1, 2).")
     if image.shape[2] not in (1, 3, 4):
-        raise ValueError(f"hwc_to_chw: the last axis should hold the 1, 3 or 4 channels (H, W, C), got shape "
-                         f"{image.shape}. Hint: it looks channels-first (C, H, W) already; leave it as it is.")
+        fail("hwc_to_chw", "image's last axis", "the 1, 3 or 4 channels (H, W, C)", f"shape {image.shape}",
+             "Hint: it looks channels-first (C, H, W) already; leave it as it is.")
     return np.ascontiguousarray(image.transpose(2, 0, 1))  # (H, W, C) -> (C, H, W)
 
 
 def _size_pair(func, size):
     if isinstance(size, (tuple, list)):
-        return tuple(check_int(func, "size", s, 1) for s in size)
+        if len(size) != 2:
+            fail(func, "size", "an int or a pair (h, w)", show(size), "Hint: 28 or (28, 28).", TypeError)
+        return tuple(check_int(func, "size", s, 1, "Hint: 28 or (28, 28).") for s in size)
     s = check_int(func, "size", size, 1, "Hint: 28 means 28 x 28.")
     return s, s
 
 
 def center_crop(image, size):
     """(C, H, W) -> (C, h, w), the middle ``size`` (an int for a square, or ``(h, w)``)."""
-    check_ndim("center_crop", "image", image, 3, "(C, H, W)", "Hint: use hwc_to_chw(image) first.")
+    image = _chw("center_crop", image)
     (h, w), (H, W) = _size_pair("center_crop", size), image.shape[1:]
     if h > H or w > W:
         raise ValueError(f"center_crop: the crop must fit inside the image: asked for {h} x {w}, "
@@ -69,8 +85,12 @@ def _area_weights(n_in, n_out):
 def resize(image, size, method="area"):
     """(C, H, W) -> (C, h, w). ``"area"`` averages the input pixels each output pixel covers (good for
     shrinking); ``"nearest"`` copies the input pixel nearest to each output pixel's centre."""
-    check_ndim("resize", "image", image, 3, "(C, H, W)", "Hint: use hwc_to_chw(image) first.")
+    image = _chw("resize", image)
     (h, w), (H, W) = _size_pair("resize", size), image.shape[1:]
+    check_size("resize", "the resized image and its weights", len(image) * h * w + h * H + w * W, 8,
+               "Hint: resize to a learner-sized image, e.g. 28 x 28.")
+    if not isinstance(method, str):
+        fail("resize", "method", "'area' or 'nearest'", show(method), "Hint: method='area'.", TypeError)
     if method == "area":
         rows, cols = _area_weights(H, h), _area_weights(W, w)
         out = rows @ image @ cols.T                         # (h, H) @ (C, H, W) @ (W, w) -> (C, h, w)
@@ -79,16 +99,20 @@ def resize(image, size, method="area"):
         rows = ((np.arange(h) + 0.5) * H / h).astype(int)   # centre of output pixel i, in input pixels
         cols = ((np.arange(w) + 0.5) * W / w).astype(int)
         return image[:, rows[:, None], cols[None, :]]       # (C, h, w)
-    raise ValueError(f"resize: method must be 'area' or 'nearest', got {method!r}. "
-                     "Hint: 'area' for shrinking photos, 'nearest' to keep pixels blocky.")
+    fail("resize", "method", "'area' or 'nearest'", show(method), "Hint: 'area' for shrinking photos, "
+         "'nearest' to keep pixels blocky.")
 
 
 def to_batch(images):
     """One (C, H, W) image -> (1, C, H, W); a list of same-shaped (C, H, W) images -> (N, C, H, W)."""
     if isinstance(images, np.ndarray) and images.ndim == 3:
-        return images[None]                                 # (C, H, W) -> (1, C, H, W)
-    shapes = {np.shape(image) for image in images}
-    if len(shapes) != 1 or len(next(iter(shapes))) != 3:
-        raise ValueError(f"to_batch: expected (C, H, W) images all of one shape, got shapes {sorted(shapes)}. "
-                         "Hint: resize or crop them to the same size first.")
+        return _chw("to_batch", images)[None]               # (C, H, W) -> (1, C, H, W)
+    if not isinstance(images, (list, tuple)) or not images:
+        fail("to_batch", "images", "one (C, H, W) image or a non-empty list of them", show(images),
+             "Hint: to_batch([img1, img2]) or to_batch(img).", TypeError)
+    images = [_chw("to_batch", image) for image in images]
+    shapes = {image.shape for image in images}
+    if len(shapes) != 1:
+        fail("to_batch", "images", "all of one shape (C, H, W)", f"shapes {sorted(shapes)}",
+             "Hint: resize or crop them to the same size first.")
     return np.stack(images)                                 # N x (C, H, W) -> (N, C, H, W)

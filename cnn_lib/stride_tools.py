@@ -6,8 +6,14 @@ Positions are indices into the *padded* axis of ``n + 2*padding`` pixels: with p
 """
 import numpy as np
 
-from ._checks import check_int
-from .arithmetic import dilated_span, output_size
+from ._checks import as_number, check_int, check_size, fail
+from .arithmetic import _output_size, dilated_span
+
+
+def _axis(func, n, kernel_size, stride, padding, dilation):
+    """Check one axis' arguments like ``output_size`` (naming ``func``); return them as ints, and the output size."""
+    out = _output_size(func, n, kernel_size, stride, padding, dilation)
+    return (*(int(as_number(v)) for v in (n, kernel_size, stride, padding, dilation)), out)
 
 
 def kernel_starts(n, kernel_size, stride=1, padding=0, dilation=1):
@@ -17,7 +23,8 @@ def kernel_starts(n, kernel_size, stride=1, padding=0, dilation=1):
     list stops at the last start where all of them exist, so ``len(...) == output_size(...)``.
     Raises ``output_size``'s ValueError when the kernel does not fit at all.
     """
-    out = output_size(n, kernel_size, stride, padding, dilation)
+    n, kernel_size, stride, padding, dilation, out = _axis("kernel_starts", n, kernel_size, stride, padding, dilation)
+    check_size("kernel_starts", "the list of start positions", out, 8, "Hint: try a learner-sized axis, e.g. n=32.")
     return list(range(0, out * stride, stride))
 
 
@@ -29,6 +36,8 @@ def coverage(n, kernel_size, stride=1, padding=0, dilation=1):
     dilation, the holes between the taps that the stride skips over (see :func:`never_read`).
     Along both axes of a square image, pixel (i, j) is read iff row i and column j are.
     """
+    n, kernel_size, stride, padding, dilation, _ = _axis("coverage", n, kernel_size, stride, padding, dilation)
+    check_size("coverage", "the padded axis", n + 2 * padding, 8, "Hint: try a learner-sized axis, e.g. n=32.")
     starts = np.array(kernel_starts(n, kernel_size, stride, padding, dilation))   # (OUT,)
     taps = np.arange(kernel_size) * dilation                                     # (k,) offsets in a window
     read = starts[:, None] + taps[None, :]                                       # (OUT, k) pixel indices
@@ -42,6 +51,7 @@ def never_read(n, kernel_size, stride=1, padding=0, dilation=1):
     are not padding) plus the pixels *between* windows that a stride larger than the kernel's
     span, or the holes of a dilated kernel, skip: ``never_read(10, 2, stride=3) == [2, 5, 8, 9]``.
     """
+    n, kernel_size, stride, padding, dilation, _ = _axis("never_read", n, kernel_size, stride, padding, dilation)
     cov = coverage(n, kernel_size, stride, padding, dilation)[padding:padding + n]   # (n + 2p,) -> (n,)
     return np.flatnonzero(cov == 0)
 
@@ -54,6 +64,14 @@ def strides_for(n, kernel_size, target, padding=0, dilation=1):
     kernel has to move all give 1 output; the list stops at the first of them.
     """
     target = check_int("strides_for", "target", target, 1, "Hint: an output has at least one pixel.")
-    room = n + 2 * padding - dilated_span(kernel_size, dilation)     # output_size raises if < 0
-    return [s for s in range(1, max(room, 0) + 2)
-            if output_size(n, kernel_size, s, padding, dilation) == target]
+    n, kernel_size, _, padding, dilation, _ = _axis("strides_for", n, kernel_size, 1, padding, dilation)
+    room = n + 2 * padding - dilated_span(kernel_size, dilation)     # how far the window can move
+    # output_size = room // s + 1 = target  <=>  room / target < s <= room / (target - 1); no scan over s
+    if target == 1:
+        return [room + 1]                                            # the first stride that gives one output
+    low, high = room // target + 1, room // (target - 1)
+    if high - low >= 10**5:
+        fail("strides_for", "the number of strides that work", "at most 100,000 (a list a person can read)",
+             f"{high - low + 1:,} (every stride from {low:,} to {high:,})",
+             "Hint: the answer is that whole range; ask for a smaller n or a larger target.")
+    return list(range(low, high + 1))

@@ -13,9 +13,10 @@ widget :class:`~cnn_lib.widgets.backprop.TrainingStepper` uses the same network 
 """
 import numpy as np
 
+from ._checks import check_int, check_real
 from .losses import softmax_cross_entropy
 from .models import tiny_cnn  # noqa: F401  (the network is a preset; notebook 04 imports it from here)
-from .train import train_step
+from .train import _check_model, train_step
 
 CLASSES = ("vertical", "horizontal")     # label 0: a vertical bar; label 1: a horizontal bar
 N_IMAGES = 8                             # tiny_data's training set
@@ -30,7 +31,9 @@ def tiny_data(noise=0.3, seed=0):
     vertical (label 0, bar in column 1, 2, 3, 4) and horizontal (label 1, bar in row 1, 2, 3, 4),
     so every batch of 4 holds two of each. The background is uniform noise in [0, ``noise``).
     """
-    x = np.random.default_rng(seed).uniform(0, noise, size=(N_IMAGES, 1, 6, 6))
+    noise = check_real("tiny_data", "noise", noise, "a number in [0, 1)", lambda v: 0 <= v < 1,
+                       "Hint: 0.3 keeps the bar (1.0) brighter than the background.")
+    x = np.random.default_rng(check_int("tiny_data", "seed", seed, 0)).uniform(0, noise, size=(N_IMAGES, 1, 6, 6))
     y = np.tile([0, 1], 4)                               # (8,): 0 1 0 1 0 1 0 1
     for i in range(4):
         x[2 * i, 0, :, i + 1] = 1.0                      # vertical bar in column i + 1
@@ -40,6 +43,7 @@ def tiny_data(noise=0.3, seed=0):
 
 def loss_on(model, x, y):
     """The mean cross-entropy loss of ``model`` on x (N, 1, 6, 6), y (N,): a float (no update)."""
+    _check_model("loss_on", model)
     return softmax_cross_entropy(model.forward(x), y)[0]
 
 
@@ -49,7 +53,7 @@ def batch_slice(iteration):
     Batches go in a fixed order, images 0-3 then 4-7, then again, with no shuffling (``fit``
     shuffles): ITERATIONS_PER_EPOCH = 2 iterations make one epoch.
     """
-    b = iteration % ITERATIONS_PER_EPOCH
+    b = check_int("batch_slice", "iteration", iteration, 0, "Hint: iterations count from 0.") % ITERATIONS_PER_EPOCH
     return slice(b * BATCH_SIZE, (b + 1) * BATCH_SIZE)
 
 
@@ -60,6 +64,8 @@ def train(model, optimizer, x, y, iterations, start=0):
     loss, backward, ``optimizer.step()``) on the batch ``x[batch_slice(i)]`` (BATCH_SIZE, 1, 6, 6).
     Returns a list of ``iterations`` floats: ``loss_on(model, x, y)`` after each update.
     """
+    iterations = check_int("train", "iterations", iterations, 0, "Hint: e.g. 10.")
+    start = check_int("train", "start", start, 0, "Hint: the first iteration's number, 0 for a fresh model.")
     losses = []
     for i in range(start, start + iterations):
         batch = batch_slice(i)

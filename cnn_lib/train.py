@@ -3,12 +3,14 @@
 One **iteration** (step) = forward + loss + backward + update on one batch.
 One **epoch** = enough iterations to use every training example once.
 """
+import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_int
-from .losses import softmax_cross_entropy
+from ._checks import NCHW_HINT, as_array, check_array, check_int, fail, show
+from .layers import inference
+from .losses import LR_HINT, softmax_cross_entropy
 
 
 @dataclass
@@ -30,34 +32,89 @@ class StepInfo:
     loss: float          # this batch's loss
 
 
-def _check_data(func, x, y):
-    x, y = np.asarray(x), np.asarray(y)
+@contextlib.contextmanager
+def _named(func):
+    """Prefix errors raised inside the block with ``func``: the message names the function the learner called."""
+    try:
+        yield
+    except (ValueError, TypeError, FloatingPointError, RuntimeError, MemoryError) as error:
+        raise type(error)(f"{func}: {error}") from None
+
+
+def _check_model(func, model, optimizer=None):
+    """Refuse a model without forward/backward, and an optimizer built for another model."""
+    if isinstance(model, type) or not (hasattr(model, "forward") and hasattr(model, "backward")):
+        fail(func, "model", "a model (with forward and backward), e.g. a Sequential", show(model),
+             "Hint: pass the model built with Sequential(...), with its parentheses.", TypeError)
+    if optimizer is not None:
+        if not callable(getattr(optimizer, "step", None)):
+            fail(func, "optimizer", "an optimizer, e.g. SGD(model, lr=0.01)", show(optimizer),
+                 "Hint: the order is fit(model, optimizer, x, y).", TypeError)
+        if getattr(optimizer, "model", model) is not model:
+            fail(func, "optimizer", "built for this model", "an optimizer built for another model object",
+                 "Hint: after rebuilding the model (re-running its cell), rebuild the optimizer too: "
+                 f"optimizer = {type(optimizer).__name__}(model, lr=...).")
+
+
+def _check_data(func, x, y=None):
+    """x as a float array with at least one example and no NaN; y (if given) one int label per example."""
+    x = check_array(func, "x", x, None, "(N, C, H, W)")
+    if x.ndim < 2:
+        fail(func, "x", "a batch (N, C, H, W) of examples", f"shape {x.shape}", NCHW_HINT)
+    if y is None:
+        return x
+    y = as_array(func, "y", y, "(N,)")
+    if y.ndim != 1:
+        fail(func, "y", "1-D (N,): one class id per example", f"shape {y.shape}",
+             "Hint: for one-hot labels use y.argmax(axis=1)." if y.ndim == 2 else "Hint: y[:N], one label per example.")
+    if not np.issubdtype(y.dtype, np.integer):
+        fail(func, "y", "integer class ids", f"dtype {y.dtype}", "Hint: y.astype(int).", TypeError)
     if len(x) != len(y):
-        raise ValueError(f"{func}: x and y must have one label per example, got {len(x)} examples "
-                         f"and {len(y)} labels. Hint: slice both the same way, x[:100], y[:100].")
+        fail(func, "x and y", "one label per example", f"{len(x)} examples and {len(y)} labels",
+             "Hint: slice both the same way, x[:100], y[:100].")
+    if y.min() < 0:
+        fail(func, "y", "class ids >= 0", y.min(), "Hint: labels are 0..K-1, e.g. the digit itself.")
     return x, y
 
 
 def predict(model, x, batch_size=500):
-    """Logits for every example: x (N, ...) -> (N, K), computed in batches to bound memory."""
-    batch_size = check_int("predict", "batch_size", batch_size, 1)
-    return np.concatenate([model.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+    """Logits for every example: x (N, ...) -> (N, K), computed in batches to bound memory.
+
+    Runs in evaluation mode and leaves every layer's ``cache`` as it was (``layers.inference``).
+    """
+    _check_model("predict", model)
+    x = _check_data("predict", x)
+    batch_size = check_int("predict", "batch_size", batch_size, 1, "Hint: e.g. 500.")
+    with inference(model), _named("predict"):
+        return np.concatenate([model.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
 
 
 def evaluate(model, x, y, batch_size=500):
     """Mean loss and accuracy (fraction correct) on ``(x, y)``: returns ``(loss, accuracy)``."""
+    _check_model("evaluate", model)
     x, y = _check_data("evaluate", x, y)
     logits = predict(model, x, batch_size)
+    if y.max() >= logits.shape[1]:
+        fail("evaluate", "y", f"class ids in 0..{logits.shape[1] - 1} (the model gives {logits.shape[1]} scores)",
+             y.max(), "Hint: the output layer needs one score per class, e.g. Linear(..., 10) for the digits.")
     loss, _ = softmax_cross_entropy(logits, y)
     return loss, float(np.mean(logits.argmax(axis=1) == y))
 
 
 def train_step(model, optimizer, x, y):
-    """One iteration on one batch: forward, loss, backward, update. Returns ``(loss, logits)``."""
-    logits = model.forward(x)
-    loss, dlogits = softmax_cross_entropy(logits, y)
-    model.backward(dlogits)
-    optimizer.step()
+    """One iteration on one batch: forward, loss, backward, update. Returns ``(loss, logits)``.
+
+    A NaN or infinite loss is refused (FloatingPointError) before the update, with a hint.
+    """
+    _check_model("train_step", model, optimizer)
+    with _named("train_step"), np.errstate(over="ignore", invalid="ignore"):   # an overflow is refused below
+        logits = model.forward(x)
+        if not np.isfinite(logits).all():
+            raise FloatingPointError(f"the model's output (logits) must be finite numbers, got NaN or inf, so the "
+                                     f"loss is NaN. {LR_HINT}")
+        loss, dlogits = softmax_cross_entropy(logits, y)
+        model.backward(dlogits)
+        optimizer.step()
     return loss, logits
 
 
@@ -68,9 +125,22 @@ def fit(model, optimizer, x, y, epochs=1, batch_size=64, seed=0, validation=None
     exactly) and makes ``ceil(N / batch_size)`` iterations. ``validation=(x_val, y_val)`` adds
     held-out loss and accuracy per epoch. ``on_step(StepInfo)`` is called after each iteration.
     """
+    _check_model("fit", model, optimizer)
     x, y = _check_data("fit", x, y)
     epochs = check_int("fit", "epochs", epochs, 1, "Hint: one epoch is one pass over the training data.")
-    batch_size = check_int("fit", "batch_size", batch_size, 1)
+    batch_size = check_int("fit", "batch_size", batch_size, 1, "Hint: 64 is common.")
+    if epochs * -(-len(x) // batch_size) > 10**6:
+        fail("fit", "epochs * iterations per epoch", "at most 1,000,000 (days of training here)",
+             f"{epochs} * {-(-len(x) // batch_size)}", "Hint: a few epochs are enough for the course's data.")
+    seed = check_int("fit", "seed", seed, 0, "Hint: any whole number >= 0.")
+    if validation is not None:
+        if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+            fail("fit", "validation", "a pair (x_val, y_val)", show(validation),
+                 "Hint: validation=(x_val, y_val).", TypeError)
+        validation = _check_data("fit (validation)", *validation)
+    if on_step is not None and not callable(on_step):
+        fail("fit", "on_step", "a function taking a StepInfo, or None", show(on_step),
+             "Hint: on_step=lambda info: print(info.loss).", TypeError)
     rng = np.random.default_rng(seed)
     history = History()
     steps = -(-len(x) // batch_size)
@@ -79,7 +149,8 @@ def fit(model, optimizer, x, y, epochs=1, batch_size=64, seed=0, validation=None
         total_loss = correct = 0.0
         for step in range(steps):
             idx = order[step * batch_size:(step + 1) * batch_size]
-            loss, logits = train_step(model, optimizer, x[idx], y[idx])
+            with _named(f"fit (epoch {epoch}, iteration {step})"):
+                loss, logits = train_step(model, optimizer, x[idx], y[idx])
             total_loss += loss * len(idx)
             correct += np.sum(logits.argmax(axis=1) == y[idx])
             history.step_loss.append(loss)

@@ -17,11 +17,14 @@ PACKAGE = REPO / "cnn_lib"
 # are presentation: they get their own budget, so that growth there is a visible decision too.
 # Setup tooling (the stdlib-only environment check of notebook 00) is neither: it is counted
 # apart, under a small budget of its own. ARCHITECTURE.md explains the three budgets.
-CORE_BUDGET = 1000
+# Issue 12 raised the core budget by 310 (879 -> about 1,300 lines): every public entry point
+# validates what a learner can get wrong (shared helpers in _checks.py; NHWC / HW / NaN / empty / size-guard
+# checks; train/eval modes and side-effect-free inference; optimizer and training-loop checks).
+CORE_BUDGET = 1310
 # +1000 (issue 14, measured +968): coding exercises with feedback that names the bug: the engine
 # (implement.py and diagnose.py, ~390 lines), 12 ladders of cases with their known mistakes and
 # hints (ladders.py, ~470, mostly data) and the worked solutions the notebooks fold (solutions.py, ~105).
-PRESENTATION_BUDGET = 3000 + 320   # + 320 (issue 15): cnn_lib/viz/derivations.py (chain rule, gradient paths, 3-D, pooling)
+PRESENTATION_BUDGET = 3000 + 320 + 20   # + 320 (issue 15): cnn_lib/viz/derivations.py (chain rule, gradient paths, 3-D, pooling)
                                    # and 6 exercises that need a step of thought
 TOOLING_BUDGET = 100
 EXTRA_PREFIXES = ("viz", "widgets", "exercises")     # drawing, widgets and exercise checkers: not the core

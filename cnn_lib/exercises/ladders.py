@@ -564,7 +564,7 @@ exercise(Spec(
            lambda m, o, x, y: _variant_step(m, o, x, y, backward=False), raises=True),
      Wrong("optimizer.step() used stale gradients: call model.backward(dlogits) BEFORE optimizer.step() "
            "(the step reads the gradients backward stores).",
-           lambda m, o, x, y: _variant_step(m, o, x, y, backward=False)),
+           lambda m, o, x, y: _variant_step(m, o, x, y, backward=False), raises=True),
      Wrong("the step went uphill: pass dlogits itself to model.backward (not -dlogits); the optimizer "
            "subtracts lr * gradient.", lambda m, o, x, y: _variant_step(m, o, x, y, scale=-1.0)),
      Wrong("the gradient is N times too large: softmax_cross_entropy's dlogits already has the 1/N of the "
@@ -573,7 +573,7 @@ exercise(Spec(
      Wrong("you returned the loss AFTER the update: return the loss of the forward pass that gave the gradients.",
            lambda m, o, x, y: _variant_step(m, o, x, y, loss_after=True)),
      Wrong("the weights moved twice: call optimizer.step() once per iteration.",
-           lambda m, o, x, y: _variant_step(m, o, x, y, steps=2)),
+           lambda m, o, x, y: _variant_step(m, o, x, y, steps=2), raises=True),
      Wrong("you returned probabilities: return the logits, model.forward(x) itself (softmax is inside the loss).",
            lambda m, o, x, y: _variant_step(m, o, x, y, probs=True))],
     library="cnn_lib.train_step (cnn_lib/train.py), which fit() calls once per batch",

@@ -4,7 +4,7 @@ import numbers
 from functools import partial
 
 from ..arithmetic import conv_params, linear_params
-from .core import Feedback, check_choice, check_number, not_answered, register
+from .core import Feedback, check_choice, check_number, not_answered, plain, register
 
 
 def check_conv_params(answer, in_channels, out_channels, kernel_size):
@@ -92,13 +92,14 @@ def check_cross_entropy(answer, p, decimals=2):
     The answer may be rounded or cut to ``decimals`` decimals: it must be within 0.6 units of the
     last decimal (an absolute tolerance: for -ln(0.01) = 4.605, 4.60 and 4.61 pass, 4.59 and 4.62 do not).
     """
+    answer = plain(answer)
     right, tolerance = -math.log(p), 0.6 * 10.0 ** -decimals
     slips = [(-math.log10(p), "that is log base 10; cross-entropy uses the natural log, ln (np.log)."),
              (math.log(p), "mind the minus sign: ln(p) is negative for p < 1, the loss is -ln(p) >= 0."),
              (p, "the loss is not the probability itself: it is -ln(p)."),
              (1 - p, "the loss is not 1 - p: it is -ln(p), which grows without limit as p goes to 0.")]
     explain = f"-ln({p:g}) = {right:.3f}: the smaller p, the larger the loss."
-    if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
+    if isinstance(answer, numbers.Real) and not isinstance(answer, bool) and abs(answer) < 1e300:
         if abs(answer - right) <= tolerance:
             return Feedback(True, explain)
         for wrong, hint in slips:

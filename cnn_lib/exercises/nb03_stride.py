@@ -5,7 +5,7 @@ from functools import partial
 
 from ..arithmetic import dilated_span, output_size
 from ..stride_tools import strides_for
-from .core import Feedback, check_number, not_answered, register
+from .core import Feedback, _text, check_number, not_a_number, not_answered, plain, register
 
 
 def check_output_size(answer, n, kernel_size, stride=1, padding=0, dilation=1):
@@ -15,6 +15,7 @@ def check_output_size(answer, n, kernel_size, stride=1, padding=0, dilation=1):
     positions is whole); forgetting the +1; padding on one side only; using the kernel size
     instead of the dilated span.
     """
+    answer = plain(answer)
     k, s, p, d = kernel_size, stride, padding, dilation
     span = dilated_span(k, d)
     right = output_size(n, k, s, p, d)
@@ -46,8 +47,8 @@ def check_output_size(answer, n, kernel_size, stride=1, padding=0, dilation=1):
 
 def _fraction(answer):
     """True for a finite real number that is not whole (a bool or a non-number is not one)."""
-    return (isinstance(answer, numbers.Real) and not isinstance(answer, bool) and math.isfinite(answer)
-            and answer != int(answer))
+    return isinstance(answer, numbers.Real) and not isinstance(answer, numbers.Integral) and math.isfinite(answer) \
+        and answer != int(answer)
 
 
 check_article_stride_2 = register(
@@ -63,16 +64,17 @@ def check_stride_for(answer, n, kernel_size, target, padding=0, dilation=1):
     """
     k, p, d = kernel_size, padding, dilation
     good = strides_for(n, k, target, p, d)
+    answer = plain(answer)
     empty = not_answered(answer)
+    if empty is None and not (isinstance(answer, float) and not math.isfinite(answer)):
+        empty = not_a_number(answer)
     if empty is not None:
         return empty
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        return Feedback(False, f"the answer should be a number, got {answer!r} ({type(answer).__name__}).")
-    if not math.isfinite(answer) or answer != int(answer):
+    if isinstance(answer, float) and (not math.isfinite(answer) or answer != int(answer)):
         return Feedback(False, f"a stride is a whole number of pixels, got {answer:g}. Try the whole numbers "
                                f"next to it: which one gives {target}?")
     if answer < 1:
-        return Feedback(False, f"a stride is at least 1, got {answer:g}.")
+        return Feedback(False, f"a stride is at least 1, got {_text(answer)}.")
     got = output_size(n, k, int(answer), p, d)
     span = dilated_span(k, d)
     explain = (f"floor(({n} + 2*{p} - {span}) / {int(answer)}) + 1 = {got}"

@@ -48,6 +48,10 @@ def check_most_confused(answer, matrix):
     if empty is not None:
         return empty
     if not (isinstance(answer, (tuple, list, np.ndarray)) and len(answer) == 2):
+        if isinstance(answer, str) and answer.strip().lower() in ("none", "no mistakes") or isinstance(answer, (tuple, list)) and not answer:
+            return (Feedback(True, "right: every cell off the diagonal is 0, so no pair of digits is confused.")
+                    if most_confused(matrix)[1] == 0 else
+                    Feedback(False, "there are mistakes: look for the largest count off the diagonal."))
         return Feedback(False, f"write the answer as a pair (true digit, guessed digit) like (3, 5), got {answer!r}.")
     try:
         true, guess = (int(a) for a in answer)
@@ -57,6 +61,9 @@ def check_most_confused(answer, matrix):
         return Feedback(False, f"both entries should be digits (whole numbers 0-9), got {answer!r}.")
     matrix = np.asarray(matrix)
     pairs, count = most_confused(matrix)
+    if count == 0:                                     # a perfect matrix: there is no most-confused pair
+        return Feedback(False, "this matrix holds no mistakes at all: every cell off the diagonal is 0, so no "
+                               "pair of digits is confused (there is nothing to find here).")
     if (true, guess) in pairs:
         return Feedback(True, f"row {true}, column {guess}: {count} test digits that are {true}s were taken for "
                               f"{guess}s, the largest count off the diagonal.")

@@ -91,8 +91,11 @@ class TrainingStepper(Explorer):
             epoch, batch = divmod(self.iteration, ITERATIONS_PER_EPOCH)
             saved = [layer.params[name].copy() for layer, name in self.model.parameters()]
             with np.errstate(all="ignore"):
-                before, _ = train_step(self.model, SGD(self.model, self.lr.value), self.x[idx], self.y[idx])
-                after, full = loss_on(self.model, self.x[idx], self.y[idx]), loss_on(self.model, self.x, self.y)
+                try:           # train_step refuses a non-finite loss (FloatingPointError) before updating
+                    before, _ = train_step(self.model, SGD(self.model, self.lr.value), self.x[idx], self.y[idx])
+                    after, full = loss_on(self.model, self.x[idx], self.y[idx]), loss_on(self.model, self.x, self.y)
+                except FloatingPointError:
+                    before = after = full = float("nan")
             if not np.isfinite([before, after, full]).all():
                 for (layer, name), old in zip(self.model.parameters(), saved):
                     layer.params[name] = old
