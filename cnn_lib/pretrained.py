@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._checks import check_int
 from .data import load_mnist
 from .layers import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, manual_seed
 from .optim import Adam
@@ -21,7 +22,7 @@ RECIPE = {"seed": 0, "validation": 500, "batch_size": 64, "phases": [(5, 0.003),
 def lenet(seed=0):
     """Notebook 05's CNN, starting weights drawn from ``seed``: (N, 1, 28, 28) -> (N, 10) logits."""
     # integrator: use cnn_lib.models.lenet
-    manual_seed(seed)
+    manual_seed(check_int("lenet", "seed", seed, 0, "Hint: any whole number >= 0, e.g. lenet(seed=0)."))
     return _architecture(rng=None)
 
 
@@ -43,6 +44,9 @@ def train_lenet(x, y, validation=None, phases=None, on_step=None):
 
     x (N, 1, 28, 28), y (N,). Returns ``(model, histories)``, one History per phase.
     """
+    if len(x) != len(y):
+        raise ValueError(f"train_lenet: x and y must have one label per digit, got {len(x)} digits and {len(y)} "
+                         "labels. Hint: slice both the same way, x[:100], y[:100].")
     model = lenet(RECIPE["seed"])
     optimizer = Adam(model, lr=RECIPE["phases"][0][1])
     histories = []

@@ -1,0 +1,133 @@
+"""Notebook 06 (inside a trained CNN): figures of many small panels, curves, and the figure of
+the drawing explorer (:class:`DrawingFigure`, made once and redrawn in place)."""
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.image import imsave
+
+from .style import DIVERGING, IMAGE, SEQUENTIAL, symmetric_limits
+from .training import _columns, _map_cmap, _off, tile_maps
+
+KINDS = {"image": (IMAGE, (0, 1)), "magnitude": (SEQUENTIAL, None), "signed": (DIVERGING, None)}
+
+
+def panels_figure(panels, columns, size=1.3, signed_label="value (orange < 0 < purple)"):
+    """Small 2-D arrays in a grid: ``panels`` is a list of ``(array (H, W), title, kind)``.
+
+    kind ``"image"``: grey, 0 black to 1 white; ``"magnitude"``: viridis from 0 to its own largest
+    value; ``"signed"``: PuOr centred on 0, ONE scale shared by every signed panel of the figure
+    (so they can be compared), shown by a colour bar. ``None`` as a panel leaves a gap.
+    """
+    rows = -(-len(panels) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.25), dpi=80,
+                             squeeze=False, layout="constrained")
+    signed = [p[0] for p in panels if p is not None and p[2] == "signed"]
+    limits = symmetric_limits(np.concatenate([np.ravel(a) for a in signed])) if signed else None
+    image = None
+    for ax, panel in zip(axes.flat, panels + [None] * (rows * columns - len(panels))):
+        _off(ax).set_frame_on(panel is not None)
+        if panel is None:
+            continue
+        values, title, kind = panel
+        cmap, vlim = KINDS[kind]
+        vlim = limits if kind == "signed" else vlim or (0, max(float(np.max(values)), 1e-12))
+        drawn = ax.imshow(values, cmap=cmap, vmin=vlim[0], vmax=vlim[1], interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+        image = drawn if kind == "signed" else image
+    if image is not None:
+        fig.colorbar(image, ax=axes, shrink=0.8, label=signed_label)
+    return fig
+
+
+def curves_figure(x, curves, xlabel, ylabel, title="", figsize=(5.5, 3.2), percent=True):
+    """Lines with markers, one per ``curves`` item ``label -> y values`` over ``x``; y in % if ``percent``."""
+    fig, ax = plt.subplots(figsize=figsize, dpi=80, layout="constrained")
+    for (label, y), marker in zip(curves.items(), "osD^v"):
+        ax.plot(x, np.multiply(y, 100 if percent else 1), marker=marker, label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    if len(curves) > 1:
+        ax.legend(fontsize=9)
+    return fig
+
+
+class DrawingFigure:
+    """The drawing explorer's figure: the preprocessing steps, the probabilities, the saliency map
+    and the feature maps of every hidden layer, redrawn in place by :meth:`show` and rendered by
+    blitting (fixed parts drawn once, as in :class:`~cnn_lib.viz.training.DigitDrawing`).
+
+    ``fig``: a Figure outside pyplot; ``canvas_size``: side of the drawing as received;
+    ``outputs``: one example of each hidden layer's maps (C, H, W); ``names``: their titles.
+    """
+
+    def __init__(self, fig, canvas_size, outputs, names, num_classes=10):
+        self.fig, self.canvas, self.background = fig, FigureCanvasAgg(fig), None
+        top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.25])
+        axes = top.subplots(1, 6, gridspec_kw={"width_ratios": [1, 1, 1, 1, 1.6, 1]})
+        steps = [("your drawing", canvas_size), ("1. crop to the\nstrokes' box", 20), ("2. scale: longest\nside 20 px", 20),
+                 ("3. centre of mass\nto the middle: 28 x 28", 28)]
+        self.steps = [_off(ax).imshow(np.zeros((n, n)), cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
+                      for ax, (_, n) in zip(axes, steps)]
+        for ax, (title, _) in zip(axes, steps):
+            ax.set_title(title, fontsize=9)
+        self.bars = axes[4].bar(range(num_classes), np.zeros(num_classes), color="#bbbbbb", edgecolor="black")
+        axes[4].set_ylim(0, 1)
+        axes[4].set_xticks(range(num_classes))
+        axes[4].set_yticks([0, 0.5, 1])
+        axes[4].tick_params(labelsize=9)
+        axes[4].set_title("probabilities\n(dark bar: the guess)", fontsize=9)
+        self.saliency = _off(axes[5]).imshow(np.zeros((28, 28)), cmap=DIVERGING, vmin=-1, vmax=1,
+                                             interpolation="nearest")
+        axes[5].set_title("saliency of the guess\n(purple: raises its score)", fontsize=9)
+        widths = [1.6 if m.shape[0] > 16 else 1 for m in outputs]
+        map_axes = bottom.subplots(1, len(outputs), gridspec_kw={"width_ratios": widths})
+        self.maps = []
+        for ax, maps, name in zip(map_axes, outputs, names):
+            signed = name.startswith("Conv")
+            self.maps.append(_off(ax).imshow(tile_maps(maps, _columns(len(maps))), cmap=_map_cmap(signed),
+                                             vmin=-1 if signed else 0, vmax=1, interpolation="nearest"))
+            ax.set_title(f"{name}\n{maps.shape[0]} maps of {maps.shape[1]} x {maps.shape[2]}", fontsize=9)
+        self.changing = [*self.steps, *self.bars, self.saliency, *self.maps]
+        for artist in self.changing:
+            artist.set_animated(True)
+
+    def show(self, canvas, steps, probs, saliency, outputs):
+        """Redraw: canvas (S, S) as received; ``steps`` a :class:`~cnn_lib.preprocess.MnistSteps` or None
+        (empty canvas: all else blank); probs (K,); saliency (28, 28); outputs as in ``__init__``."""
+        self.steps[0].set_data(canvas)
+        if steps is None:
+            for artist in self.steps[1:]:
+                artist.set_data(np.zeros((1, 1)))
+            probs, saliency = np.zeros(len(self.bars)), np.zeros((28, 28))
+            outputs = [np.zeros_like(a.get_array()) for a in self.maps]
+        else:
+            for artist, step in zip(self.steps[1:], (steps.cropped, steps.scaled, steps.image)):
+                artist.set_data(step)
+                artist.set_extent((-0.5, step.shape[1] - 0.5, step.shape[0] - 0.5, -0.5))   # any box shape
+            outputs = [tile_maps(maps, _columns(len(maps))) for maps in outputs]
+        guess = int(np.argmax(probs))
+        for k, (bar, p) in enumerate(zip(self.bars, probs)):
+            bar.set_height(p)
+            bar.set_facecolor("#3b528b" if k == guess and steps is not None else "#bbbbbb")
+        m = symmetric_limits(saliency)[1]
+        self.saliency.set_data(saliency / m)
+        for artist, tiled in zip(self.maps, outputs):
+            artist.set_data(tiled)
+
+    def png(self):
+        """The figure as PNG bytes: cached fixed parts, the changing artists drawn on top."""
+        if self.background is None:
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self.fig.set_layout_engine(None)
+        self.canvas.restore_region(self.background)
+        for artist in self.changing:
+            self.fig.draw_artist(artist)
+        buffer = io.BytesIO()
+        rgb = np.asarray(self.canvas.buffer_rgba())[..., :3]          # (H, W, 4) -> (H, W, 3): opaque anyway
+        imsave(buffer, rgb, format="png", pil_kwargs={"compress_level": 1})   # fastest zlib level: ~3x quicker
+        return buffer.getvalue()
