@@ -342,6 +342,26 @@ def test_explorer_predicts_samples_and_redraws_every_panel(net, data):
     assert explorer.status.value.startswith("The canvas is empty")
 
 
+def test_every_panel_of_the_picture_changes_with_a_stroke(net):
+    """The regions of the PNG that panel_boxes names (the browser test hashes them) all change."""
+    from io import BytesIO
+
+    from PIL import Image
+    explorer = DrawExplorer(net)
+    boxes = explorer.drawing.panel_boxes()
+    assert len(boxes) == 12 and all(0 <= l < r <= 864 and 0 <= t < b <= 360 for l, t, r, b in boxes.values())
+
+    def regions():
+        pixels = np.asarray(Image.open(BytesIO(explorer.image.value)))
+        return {name: digest(pixels[t:b, l:r]) for name, (l, t, r, b) in boxes.items()}
+    pictures = stroke_pictures(2)
+    explorer.canvas.value = pictures[0]
+    first = regions()
+    explorer.canvas.value = pictures[1]
+    second = regions()
+    assert [name for name in boxes if first[name] == second[name]] == []
+
+
 def test_explorer_on_drawn_strokes_and_model_untouched(net):
     explorer = DrawExplorer(net)
     state = layer_state(net)

@@ -118,6 +118,19 @@ class DrawingFigure:
         for artist, tiled in zip(self.maps, outputs):
             artist.set_data(tiled)
 
+    def panel_boxes(self):
+        """``{panel name: (left, top, right, bottom)}`` in the PNG's pixels, for tests that check each panel redrew."""
+        self.png()                                              # fixes the layout
+        height = self.fig.bbox.height
+        artists = {"drawing": self.steps[0], "cropped": self.steps[1], "scaled": self.steps[2],
+                   "centred": self.steps[3], "probabilities": self.bars[0], "saliency": self.saliency,
+                   **{f"maps {i}": a for i, a in enumerate(self.maps)}}
+        boxes = {}
+        for name, artist in artists.items():
+            x0, y0, x1, y1 = artist.axes.get_window_extent().extents
+            boxes[name] = (int(x0) + 2, int(height - y1) + 2, int(x1) - 2, int(height - y0) - 2)
+        return boxes
+
     def png(self):
         """The figure as PNG bytes: cached fixed parts, the changing artists drawn on top."""
         if self.background is None:

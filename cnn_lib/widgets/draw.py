@@ -12,6 +12,7 @@ import anywidget
 import ipywidgets as widgets
 import numpy as np
 import traitlets
+from ipywidgets.widgets.trait_types import bytes_serialization
 
 from ..losses import softmax
 from ..preprocess import mnist_style
@@ -31,7 +32,8 @@ class DrawCanvas(anywidget.AnyWidget):
     """
 
     _esm = Path(__file__).with_name("canvas.js")
-    value = traitlets.Bytes(bytes(SIZE * SIZE)).tag(sync=True)
+    # from the browser the bytes arrive as a memoryview: bytes_serialization turns them into bytes
+    value = traitlets.Bytes(bytes(SIZE * SIZE)).tag(sync=True, **bytes_serialization)
     size = traitlets.Int(SIZE).tag(sync=True)
 
     def pixels(self):
