@@ -3,7 +3,7 @@ FGSM moves a pixel, and writing the FGSM step yourself (:func:`check_fgsm`, whic
 import numpy as np
 
 from ..layers import Flatten, Linear, Sequential
-from ..saliency import fgsm, preserved_state
+from ..saliency import fgsm, loss_gradient, preserved_state
 from .core import Feedback, check_number, not_answered, register
 
 
@@ -92,12 +92,10 @@ def _fgsm_steps_down(model, x, y, epsilon):
 
 
 def _fgsm_no_clip(model, x, y, epsilon):
-    from ..saliency import loss_gradient
     return x + epsilon * np.sign(loss_gradient(model, x, y)[0])
 
 
 def _fgsm_gradient(model, x, y, epsilon):
-    from ..saliency import loss_gradient
     return np.clip(x + epsilon * loss_gradient(model, x, y)[0], 0, 1)
 
 

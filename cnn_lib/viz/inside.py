@@ -120,7 +120,7 @@ class DrawingFigure:
 
     def panel_boxes(self):
         """``{panel name: (left, top, right, bottom)}`` in the PNG's pixels, for tests that check each panel redrew."""
-        self.png()                                              # fixes the layout
+        self._pixels()                                          # fixes the layout
         height = self.fig.bbox.height
         artists = {"drawing": self.steps[0], "cropped": self.steps[1], "scaled": self.steps[2],
                    "centred": self.steps[3], "probabilities": self.bars[0], "saliency": self.saliency,
@@ -131,8 +131,8 @@ class DrawingFigure:
             boxes[name] = (int(x0) + 2, int(height - y1) + 2, int(x1) - 2, int(height - y0) - 2)
         return boxes
 
-    def png(self):
-        """The figure as PNG bytes: cached fixed parts, the changing artists drawn on top."""
+    def _pixels(self):
+        """Blit: the cached fixed parts, then the changing artists drawn on top -> (H, W, 3) uint8."""
         if self.background is None:
             self.canvas.draw()
             self.background = self.canvas.copy_from_bbox(self.fig.bbox)
@@ -140,7 +140,17 @@ class DrawingFigure:
         self.canvas.restore_region(self.background)
         for artist in self.changing:
             self.fig.draw_artist(artist)
+        return np.asarray(self.canvas.buffer_rgba())[..., :3]       # (H, W, 4) -> (H, W, 3): opaque anyway
+
+    def png(self):
+        """The figure as PNG bytes (exact colours: the static picture of the explorer)."""
         buffer = io.BytesIO()
-        rgb = np.asarray(self.canvas.buffer_rgba())[..., :3]          # (H, W, 4) -> (H, W, 3): opaque anyway
-        imsave(buffer, rgb, format="png", pil_kwargs={"compress_level": 1})   # fastest zlib level: ~3x quicker
+        imsave(buffer, self._pixels(), format="png", pil_kwargs={"compress_level": 1})   # fastest zlib level
+        return buffer.getvalue()
+
+    def jpeg(self):
+        """The figure as JPEG bytes, for the live view: encoded ~6x faster than PNG. Quality 92 without
+        colour subsampling keeps thin coloured lines and the maps' colours (within a few levels)."""
+        buffer = io.BytesIO()
+        imsave(buffer, self._pixels(), format="jpeg", pil_kwargs={"quality": 92, "subsampling": 0})
         return buffer.getvalue()

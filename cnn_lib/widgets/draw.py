@@ -80,6 +80,7 @@ class DrawExplorer(Explorer):
                 raise ValueError(f"DrawExplorer: each sample must be one (28, 28) digit, got shape {np.shape(image)} "
                                  f"for {label!r}. Hint: {{'a 7': x_test[0, 0]}}.")
         super().__init__(figsize=(12, 5.0), dpi=72)
+        self.image.format = "jpeg"                # live frames: JPEG encodes ~6x faster than PNG (viz.inside)
         self.model, self.samples = model, samples
         self.hidden = [i for i, layer in enumerate(model.layers) if type(layer).__name__ in
                        ("Conv2d", "ReLU", "MaxPool2d")]                      # the layers with feature maps
@@ -103,6 +104,9 @@ class DrawExplorer(Explorer):
 
     def png(self):
         return self.drawing.png()
+
+    def render(self):
+        self.image.value = self.drawing.jpeg()    # the live view; png() stays the static picture
 
     def update(self):
         pixels = self.canvas.pixels()
