@@ -79,7 +79,7 @@ def boxes():
 @pytest.fixture(scope="module")
 def page(lab, browser, screenshots):
     """Notebook 06 open in JupyterLab, restarted and run to the end, its canvas on screen."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, has_touch=True)
     context.set_default_timeout(30_000 * SLOWDOWN)
     page = context.new_page()
     errors = []
@@ -193,6 +193,27 @@ def test_each_stroke_updates_the_answer(page, boxes, screenshots):
                          screenshots)
     unchanged = [name for name in boxes if seven["hashes"][name] == bar["hashes"][name]]
     assert not unchanged, f"the second stroke left these panels as they were: {unchanged}"
+
+
+def touch_stroke(page, stroke):
+    """A real touch stroke (Chromium's touch input, which the page sees as pointer events of type touch)."""
+    box = page.locator("canvas.cnn-draw-canvas").bounding_box()
+    scale = box["width"] / SIDE
+    cdp = page.context.new_cdp_session(page)
+    points = [(box["x"] + x * scale, box["y"] + y * scale) for x, y in stroke]
+    path = [points[0]] + [(x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+                          for (x0, y0), (x1, y1) in zip(points[:-1], points[1:]) for t in np.linspace(0, 1, 8)[1:]]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": path[0][0], "y": path[0][1]}]})
+    for x, y in path[1:]:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def test_touch_draws_a_one(page, boxes, screenshots):
+    empty = clear(page, boxes, screenshots)
+    answer_after(page, boxes, empty, lambda: touch_stroke(page, DIGITS["1"][0]), "prediction: 1 ", "touch 1",
+                 screenshots)
 
 
 def test_keyboard_draws_a_one(page, boxes, screenshots):
