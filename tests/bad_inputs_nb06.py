@@ -111,6 +111,10 @@ CASES = [
     ("cnn_lib.widgets.draw.DrawExplorer", lambda: _widgets().DrawExplorer(net(), {"7": digits(1)}), ValueError),
     ("cnn_lib.widgets.draw.DrawCanvas", lambda: _widgets().DrawCanvas().show(digits(1)[0]), ValueError),
     ("cnn_lib.widgets.draw.DrawCanvas", lambda: _widgets().DrawCanvas().show(np.ones((100, 10))), ValueError),
+    ("cnn_lib.widgets.draw.AttackExplorer", lambda: _widgets().AttackExplorer(net(), digits(3)[0], [1]), ValueError),
+    ("cnn_lib.widgets.draw.AttackExplorer", lambda: _widgets().AttackExplorer(net(), digits(3), [1, 2]), ValueError),
+    ("cnn_lib.widgets.draw.AttackExplorer", lambda: _widgets().AttackExplorer(net(), digits(3), [7, 2, 1], index=2),
+     holds(lambda e: e.status.value.startswith("test digit 2 (a 1)"))),
     # the coding exercise's checker never raises, whatever it is given
     ("cnn_lib.exercises.inside.check_fgsm", lambda: exercises.check_fgsm("fgsm"),
      holds(lambda feedback: not feedback and "without parentheses" in feedback.message)),

@@ -377,8 +377,9 @@ def test_stroke_pictures_and_demo_moves():
     arrays = [np.frombuffer(p, np.uint8) for p in pictures]
     assert all(a.size == SIZE * SIZE for a in arrays)
     assert np.all(arrays[1] >= arrays[0]) and arrays[1].sum() > arrays[0].sum()       # one more stroke each time
-    (label, explorer, control, values), = demo_moves()
+    (label, explorer, control, values), (_, attack, slider, epsilons) = demo_moves()
     assert control is explorer.canvas and len(values) >= 10
+    assert slider is attack.epsilon and len(set(epsilons)) >= 5
 
 
 # ---------------------------------------------------------------- figures
@@ -420,3 +421,32 @@ def test_check_fgsm_names_each_bug_and_never_raises():
     assert "returns nothing" in check_fgsm(lambda model, x, y, epsilon: ...).message
     cases = _cases()
     assert [c[2].shape for c in cases][0] == (1, 1, 2, 2) and cases[1][4] == 0      # tiny first, epsilon 0 next
+
+
+# ---------------------------------------------------------------- the FGSM explorer
+def test_attack_explorer_flips_digit_106_and_redraws(net, data):
+    from cnn_lib.widgets.draw import AttackExplorer
+    x, y = data
+    explorer = AttackExplorer(net, x, y, index=106, epsilon=0.0)
+    assert explorer.status.value.startswith("test digit 106 (a 9): guess 9 (97%)") and "still right" in \
+        explorer.status.value
+    figure = explorer.drawing
+    change_before = digest(figure.images[2].get_array())
+    png = explorer.image.value
+    state = layer_state(net)
+    explorer.epsilon.value = 0.05
+    assert "guess 4 (55%): fooled" in explorer.status.value and "12.8 grey levels" in explorer.status.value
+    assert digest(figure.images[2].get_array()) != change_before and explorer.image.value != png
+    assert layer_state(net) == state                                      # the explorer left the model as it was
+    adversarial = fgsm(net, x[106:107], y[106:107], 0.05)
+    assert np.array_equal(figure.images[1].get_array(), adversarial[0, 0])
+    assert np.allclose([b.get_height() for b in figure.after], softmax(net.forward(adversarial))[0])
+    assert figure.images[2].get_clim() == (-0.3, 0.3)                     # one fixed scale for the change
+    explorer.digit.value = 0
+    assert explorer.status.value.startswith("test digit 0 (a 9)")
+
+
+def test_attack_explorer_refuses_mismatched_data(net, data):
+    from cnn_lib.widgets.draw import AttackExplorer
+    with pytest.raises(ValueError, match="AttackExplorer: .* got x of shape"):
+        AttackExplorer(net, data[0][:5], data[1][:4])

@@ -55,7 +55,41 @@ def curves_figure(x, curves, xlabel, ylabel, title="", figsize=(5.5, 3.2), perce
     return fig
 
 
-class DrawingFigure:
+class Blitted:
+    """A figure made once and redrawn fast: the fixed parts (axes, ticks, titles) are drawn once
+    and cached; each frame draws only ``self.changing`` (artists marked animated) on top."""
+
+    def _start(self, fig, changing):
+        self.fig, self.canvas, self.background, self.changing = fig, FigureCanvasAgg(fig), None, changing
+        for artist in changing:
+            artist.set_animated(True)                   # left out of the cached picture
+
+    def _pixels(self):
+        """Blit: the cached fixed parts, then the changing artists drawn on top -> (H, W, 3) uint8."""
+        if self.background is None:
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self.fig.set_layout_engine(None)
+        self.canvas.restore_region(self.background)
+        for artist in self.changing:
+            self.fig.draw_artist(artist)
+        return np.asarray(self.canvas.buffer_rgba())[..., :3]       # (H, W, 4) -> (H, W, 3): opaque anyway
+
+    def png(self):
+        """The figure as PNG bytes (exact colours: the static picture of the explorer)."""
+        buffer = io.BytesIO()
+        imsave(buffer, self._pixels(), format="png", pil_kwargs={"compress_level": 1})   # fastest zlib level
+        return buffer.getvalue()
+
+    def jpeg(self):
+        """The figure as JPEG bytes, for the live view: encoded ~6x faster than PNG. Quality 92 without
+        colour subsampling keeps thin coloured lines and the maps' colours (within a few levels)."""
+        buffer = io.BytesIO()
+        imsave(buffer, self._pixels(), format="jpeg", pil_kwargs={"quality": 92, "subsampling": 0})
+        return buffer.getvalue()
+
+
+class DrawingFigure(Blitted):
     """The drawing explorer's figure: the preprocessing steps, the probabilities, the saliency map
     and the feature maps of every hidden layer, redrawn in place by :meth:`show` and rendered by
     blitting (fixed parts drawn once, as in :class:`~cnn_lib.viz.training.DigitDrawing`).
@@ -65,7 +99,6 @@ class DrawingFigure:
     """
 
     def __init__(self, fig, canvas_size, outputs, names, num_classes=10):
-        self.fig, self.canvas, self.background = fig, FigureCanvasAgg(fig), None
         top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.25])
         axes = top.subplots(1, 6, gridspec_kw={"width_ratios": [1, 1, 1, 1, 1.6, 1]})
         steps = [("your drawing", canvas_size), ("1. crop to the\nstrokes' box", 20), ("2. scale: longest\nside 20 px", 20),
@@ -91,9 +124,7 @@ class DrawingFigure:
             self.maps.append(_off(ax).imshow(tile_maps(maps, _columns(len(maps))), cmap=_map_cmap(signed),
                                              vmin=-1 if signed else 0, vmax=1, interpolation="nearest"))
             ax.set_title(f"{name}\n{maps.shape[0]} maps of {maps.shape[1]} x {maps.shape[2]}", fontsize=9)
-        self.changing = [*self.steps, *self.bars, self.saliency, *self.maps]
-        for artist in self.changing:
-            artist.set_animated(True)
+        self._start(fig, [*self.steps, *self.bars, self.saliency, *self.maps])
 
     def show(self, canvas, steps, probs, saliency, outputs):
         """Redraw: canvas (S, S) as received; ``steps`` a :class:`~cnn_lib.preprocess.MnistSteps` or None
@@ -131,26 +162,33 @@ class DrawingFigure:
             boxes[name] = (int(x0) + 2, int(height - y1) + 2, int(x1) - 2, int(height - y0) - 2)
         return boxes
 
-    def _pixels(self):
-        """Blit: the cached fixed parts, then the changing artists drawn on top -> (H, W, 3) uint8."""
-        if self.background is None:
-            self.canvas.draw()
-            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self.fig.set_layout_engine(None)
-        self.canvas.restore_region(self.background)
-        for artist in self.changing:
-            self.fig.draw_artist(artist)
-        return np.asarray(self.canvas.buffer_rgba())[..., :3]       # (H, W, 4) -> (H, W, 3): opaque anyway
+class AttackFigure(Blitted):
+    """The FGSM explorer's figure, made once: the digit, the adversarial digit, the change (one fixed
+    PuOr scale, +-``max_epsilon``) and both sets of probabilities; :meth:`show` redraws in place
+    (the guesses are in the explorer's status line: changing titles would cost a slow text redraw)."""
 
-    def png(self):
-        """The figure as PNG bytes (exact colours: the static picture of the explorer)."""
-        buffer = io.BytesIO()
-        imsave(buffer, self._pixels(), format="png", pil_kwargs={"compress_level": 1})   # fastest zlib level
-        return buffer.getvalue()
+    def __init__(self, fig, max_epsilon, num_classes=10):
+        axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1, 1, 1.8]})
+        self.images = [_off(ax).imshow(np.zeros((28, 28)), cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
+                       for ax, (cmap, lo, hi) in zip(axes, [(IMAGE, 0, 1), (IMAGE, 0, 1),
+                                                            (DIVERGING, -max_epsilon, max_epsilon)])]
+        for ax, title in zip(axes, ("original", "adversarial", "the change")):
+            ax.set_title(title, fontsize=9)
+        fig.colorbar(self.images[2], ax=axes[2], shrink=0.8).ax.tick_params(labelsize=9)
+        x = np.arange(num_classes)
+        self.before = axes[3].bar(x - 0.2, np.zeros(num_classes), width=0.4, color="#bbbbbb", label="original")
+        self.after = axes[3].bar(x + 0.2, np.zeros(num_classes), width=0.4, color="#3b528b", label="adversarial")
+        axes[3].set_ylim(0, 1)
+        axes[3].set_xticks(x)
+        axes[3].tick_params(labelsize=9)
+        axes[3].set_title("probabilities", fontsize=9)
+        axes[3].legend(fontsize=9, loc="upper left")
+        self._start(fig, [*self.images, *self.before, *self.after])
 
-    def jpeg(self):
-        """The figure as JPEG bytes, for the live view: encoded ~6x faster than PNG. Quality 92 without
-        colour subsampling keeps thin coloured lines and the maps' colours (within a few levels)."""
-        buffer = io.BytesIO()
-        imsave(buffer, self._pixels(), format="jpeg", pil_kwargs={"quality": 92, "subsampling": 0})
-        return buffer.getvalue()
+    def show(self, image, adversarial, probs_before, probs_after):
+        """image, adversarial (28, 28) in [0, 1]; probs_* (K,); the change is drawn as adversarial - image."""
+        for artist, values in zip(self.images, (image, adversarial, adversarial - image)):
+            artist.set_data(values)
+        for bars, probs in ((self.before, probs_before), (self.after, probs_after)):
+            for bar, p in zip(bars, probs):
+                bar.set_height(p)

@@ -1,4 +1,5 @@
-"""Notebook 06's explorer: draw a digit and watch every layer of the trained network answer.
+"""Notebook 06's explorers: draw a digit and watch every layer of the trained network answer;
+and FGSM live (:class:`AttackExplorer`).
 
 :class:`DrawCanvas` is the drawing surface, an anywidget whose front end is the small ES module
 ``canvas.js`` beside this file (no build step, nothing fetched from the network); its ``value``
@@ -16,8 +17,8 @@ from ipywidgets.widgets.trait_types import bytes_serialization
 
 from ..losses import softmax
 from ..preprocess import mnist_style
-from ..saliency import input_gradient, preserved_state
-from ..viz.inside import DrawingFigure
+from ..saliency import fgsm, input_gradient, preserved_state
+from ..viz.inside import AttackFigure, DrawingFigure
 from .base import Explorer
 
 SIZE = 84                  # the drawing reaches Python as 84 x 84 grey levels (3 per MNIST pixel)
@@ -147,4 +148,41 @@ def demo_moves():
     from ..pretrained import load_trained_lenet
     _, _, x, y = load_mnist()
     explorer = DrawExplorer(load_trained_lenet(), {int(y[i]): x[i, 0] for i in range(3)})
-    return [("06 drawing explorer: one more stroke", explorer, explorer.canvas, stroke_pictures())]
+    attack = AttackExplorer(explorer.model, x, y)
+    return [("06 drawing explorer: one more stroke", explorer, explorer.canvas, stroke_pictures()),
+            ("06 FGSM explorer: epsilon", attack, attack.epsilon, [0.01 * k for k in (0, 3, 7, 12, 20, 30, 5)] * 3)]
+
+
+class AttackExplorer(Explorer):
+    """FGSM live: pick a test digit and epsilon; see the adversarial digit, the change and both
+    sets of probabilities (``model`` trained, ``x`` (N, 1, 28, 28), ``y`` (N,)). Notebook 06, section 5."""
+
+    title = "FGSM explorer"
+    image_width = 720                         # = 10 inches x 72 dpi
+
+    def __init__(self, model, x, y, index=0, epsilon=0.05, max_epsilon=0.3):
+        if not hasattr(model, "layers") or np.ndim(x) != 4 or len(x) != len(y) or len(x) == 0:
+            raise ValueError(f"AttackExplorer: expected a model, digits x (N, 1, 28, 28) and labels y (N,), got x of "
+                             f"shape {np.shape(x)} and {len(y)} labels. Hint: AttackExplorer(net, x_test, y_test).")
+        super().__init__(figsize=(10, 2.6), dpi=72)
+        self.model, self.x, self.y = model, x, np.asarray(y)
+        self.drawing = AttackFigure(self.fig, max_epsilon)
+        self.digit = widgets.IntSlider(value=index, min=0, max=len(x) - 1, description="test digit")
+        self.epsilon = widgets.FloatSlider(value=epsilon, min=0, max=max_epsilon, step=0.01, description="epsilon",
+                                           readout_format=".2f")
+        self.finish(self.digit, self.epsilon)
+
+    def png(self):
+        return self.drawing.png()
+
+    def update(self):
+        i, eps = self.digit.value, round(self.epsilon.value, 2)
+        x, y = self.x[i:i + 1], self.y[i:i + 1]
+        adversarial = fgsm(self.model, x, y, eps)
+        with preserved_state(self.model):
+            before, after = softmax(self.model.forward(np.concatenate([x, adversarial])))
+        self.drawing.show(x[0, 0], adversarial[0, 0], before, after)
+        g0, g1 = int(before.argmax()), int(after.argmax())
+        verdict = "fooled" if g1 != y[0] and g0 == y[0] else "still right" if g1 == y[0] else "wrong already"
+        return (f"test digit {i} (a {y[0]}): guess {g0} ({before[g0]:.0%}) -> at epsilon {eps:.2f}, "
+                f"{eps * 255:.1f} grey levels: guess {g1} ({after[g1]:.0%}): {verdict}.")
