@@ -249,3 +249,26 @@ def test_sample_buttons_and_clear(page, boxes, screenshots):
     assert seven["hashes"]["drawing"] != two["hashes"]["drawing"]
     cleared = clear(page, boxes, screenshots)
     assert "canvas is empty" in cleared["status"]
+
+
+def test_fgsm_explorer_follows_the_epsilon_slider(page):
+    """The FGSM explorer's epsilon slider, moved with real key presses: the status and picture change."""
+    explorer = page.locator(".jp-OutputArea-output:has(.widget-slider .widget-label:text-is('epsilon'))")
+    handle = explorer.locator(".widget-slider:has(.widget-label:text-is('epsilon')) .noUi-handle")
+    handle.scroll_into_view_if_needed()
+    status = explorer.locator(".widget-html")
+    picture = explorer.locator("img.widget-image")
+    deadline = time.monotonic() + ANSWER_SECONDS
+    while "at epsilon" not in (status.text_content() or "") and time.monotonic() < deadline:
+        time.sleep(0.2)                                     # drawn once scrolled into view
+    before, src = status.text_content(), picture.get_attribute("src")
+    assert "at epsilon 0.05" in before, before
+    handle.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")                    # 0.05 -> 0.10, one step of 0.01 each
+        time.sleep(0.05)
+    deadline = time.monotonic() + ANSWER_SECONDS
+    while "at epsilon 0.10" not in status.text_content() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "at epsilon 0.10" in status.text_content(), status.text_content()
+    assert picture.get_attribute("src") != src
