@@ -25,8 +25,9 @@ class preserved_state:
     """``with preserved_state(model): ...`` restores every layer's attributes and ``grads`` afterwards.
 
     Forward keeps its inputs for backward and backward overwrites ``grads``: an inference helper
-    that ran them would otherwise leave a half-finished training step behind. Weights are not
-    copied (nothing here edits them).
+    that ran them would otherwise leave a half-finished training step behind. Inside, the model
+    is in eval mode if it has one (``training`` flags come back on exit). Weights are not copied
+    (nothing here edits them).
     """
 
     def __init__(self, model):
@@ -35,6 +36,8 @@ class preserved_state:
     def __enter__(self):
         self.saved = [(layer, dict(vars(layer)), dict(getattr(layer, "grads", {})))
                       for layer in _all_layers(self.model)]
+        if hasattr(self.model, "eval"):               # inference mode where layers have one (dropout, batch norm)
+            self.model.eval()
         return self.model
 
     def __exit__(self, *exc):

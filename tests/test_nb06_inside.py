@@ -450,3 +450,20 @@ def test_attack_explorer_refuses_mismatched_data(net, data):
     from cnn_lib.widgets.draw import AttackExplorer
     with pytest.raises(ValueError, match="AttackExplorer: .* got x of shape"):
         AttackExplorer(net, data[0][:5], data[1][:4])
+
+
+def test_preserved_state_runs_in_eval_mode_and_restores_the_mode():
+    class Flagged(Sequential):
+        def eval(self):
+            self.training = False
+            for layer in self.layers:
+                layer.training = False
+            return self
+
+    model = Flagged(Flatten(), Linear(4, 2, rng=np.random.default_rng(0)))
+    model.training = True
+    for layer in model.layers:
+        layer.training = True
+    with preserved_state(model):
+        assert model.training is False and all(layer.training is False for layer in model.layers)
+    assert model.training is True and all(layer.training is True for layer in model.layers)
