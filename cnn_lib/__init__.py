@@ -11,6 +11,7 @@ from .gradcheck import check_layer, numerical_gradient, rel_error
 from .layers import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, manual_seed
 from .losses import softmax, softmax_cross_entropy
 from .optim import SGD, Adam
+from .pretrained import load_trained_lenet
 from .train import History, evaluate, fit, predict, train_step
 
 __version__ = "0.1.0"
@@ -23,4 +24,5 @@ __all__ = [
     "fit", "evaluate", "predict", "train_step", "History",
     "rel_error", "numerical_gradient", "check_layer",
     "load_mnist", "sample_image",
+    "load_trained_lenet",
 ]

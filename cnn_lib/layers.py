@@ -315,21 +315,23 @@ def inference(model):
     """Run ``model`` in evaluation mode, then put back every layer exactly as it was.
 
     Inside the ``with`` block forward passes may overwrite ``cache``; afterwards each layer's
-    attributes (``cache``, ``training``, ...) are restored, so a ``backward`` after ``summary``,
-    ``layer_outputs``, ``predict`` or ``evaluate`` still gets the gradients of the last training forward.
+    attributes (``cache``, ``training``, ``grads``, ...) are restored, so a ``backward`` after ``summary``,
+    ``layer_outputs``, ``predict`` or ``evaluate`` still gets the gradients of the last training forward,
+    and a backward run inside (notebook 06's saliency maps) leaves the gradients of training alone.
     """
     if isinstance(model, type) or not hasattr(model, "forward"):
         fail("inference", "model", "a model or layer (with forward)", show(model), "Hint: with inference(model): ...",
              TypeError)
-    saved = [(layer, dict(vars(layer))) for layer in _all_layers(model)]
+    saved = [(layer, dict(vars(layer)), dict(layer.grads)) for layer in _all_layers(model)]
     if hasattr(model, "eval"):
         model.eval()
     try:
         yield model
     finally:
-        for layer, state in saved:
+        for layer, state, grads in saved:
             vars(layer).clear()
             vars(layer).update(state)
+            layer.grads = grads                         # backward edits the grads dict in place
 
 
 class Sequential(Layer):

@@ -8,6 +8,8 @@ None of them learns anything (the input layer has zero parameters); each is a fi
 - ``to_batch``:    one (C, H, W) or a list of them -> (N, C, H, W)
 Numpy only; every error says what was expected, what came, and a hint.
 """
+from typing import NamedTuple
+
 import numpy as np
 
 from ._checks import as_array, check_array, check_int, check_ndim, check_size, fail, show
@@ -116,3 +118,46 @@ def to_batch(images):
         fail("to_batch", "images", "all of one shape (C, H, W)", f"shapes {sorted(shapes)}",
              "Hint: resize or crop them to the same size first.")
     return np.stack(images)                                 # N x (C, H, W) -> (N, C, H, W)
+
+
+class MnistSteps(NamedTuple):
+    """What :func:`mnist_style` did, step by step (each a float32 image; ``image`` feeds the network)."""
+    cropped: np.ndarray    # (h, w): the box around the strokes
+    scaled: np.ndarray     # (h', w'): longest side 20, area-averaged (anti-aliased)
+    framed: np.ndarray     # (28, 28): the box pasted in the middle
+    image: np.ndarray      # (28, 28): moved by whole pixels so the centre of mass is the middle
+    shift: tuple           # (down, right) pixels of that last move
+
+
+def mnist_style(canvas, threshold=0.02, box=20, size=28):
+    """Prepare a drawing as MNIST's digits were prepared (LeCun et al.): notebook 06.
+
+    canvas (H, W) grey levels in [0, 1], white strokes on black, any size. Crop to the
+    strokes' bounding box (pixels > ``threshold``); scale it so its longest side is ``box``
+    keeping the aspect ratio, averaging areas (anti-aliasing); paste it into ``size`` x ``size``;
+    move it by whole pixels so its centre of mass lands in the middle. Returns :class:`MnistSteps`,
+    or None for an empty canvas (nothing above the threshold).
+    """
+    canvas = as_array("mnist_style", "canvas", canvas, "(H, W)", np.float64)   # lists accepted; arrays (uint8 too) kept
+    check_ndim("mnist_style", "canvas", canvas, 2, "(H, W)", "Hint: one grey drawing, e.g. canvas[0, 0] of a batch.")
+    if canvas.dtype != np.uint8 and canvas.size and not 0 <= canvas.min() <= canvas.max() <= 1:
+        raise ValueError(f"mnist_style: canvas must hold grey levels in [0, 1] (or uint8 0-255), got values from "
+                         f"{canvas.min():g} to {canvas.max():g}. Hint: divide 0-255 grey levels by 255.")
+    canvas = to_float(canvas)
+    rows, cols = np.nonzero(canvas > threshold)
+    if rows.size == 0:
+        return None
+    cropped = canvas[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    h, w = cropped.shape
+    h2, w2 = max(1, round(h * box / max(h, w))), max(1, round(w * box / max(h, w)))
+    scaled = resize(cropped[None], (h2, w2))[0]                                   # (h, w) -> (h2, w2)
+    framed = np.zeros((size, size), dtype=np.float32)
+    top, left = (size - h2) // 2, (size - w2) // 2
+    framed[top:top + h2, left:left + w2] = scaled
+    mass = framed.sum()
+    centre = [(framed.sum(axis=1 - a) * np.arange(size)).sum() / mass for a in (0, 1)]   # (row, col) of the mass
+    down, right = (int(np.clip(np.rint((size - 1) / 2 - c), -start, size - start - n))
+                   for c, start, n in zip(centre, (top, left), (h2, w2)))         # never pushes the box out
+    image = np.zeros_like(framed)
+    image[top + down:top + down + h2, left + right:left + right + w2] = scaled
+    return MnistSteps(cropped, scaled, framed, image, (down, right))

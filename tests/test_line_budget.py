@@ -27,6 +27,13 @@ CORE_BUDGET = 1310
 PRESENTATION_BUDGET = 3000 + 320 + 20   # + 320 (issue 15): cnn_lib/viz/derivations.py (chain rule, gradient paths, 3-D, pooling)
                                    # and 6 exercises that need a step of thought
 TOOLING_BUDGET = 100
+# Notebook 06 (inside a trained CNN), branch i16: +200 core (measured when merged over issue 12's
+# validation, which its new functions share) for saliency.py (input gradients,
+# occlusion, class models, FGSM), features.py (top patches, shifts), pretrained.py (the shipped
+# network) and preprocess.mnist_style; +320 presentation for its figures (viz/inside.py), the
+# drawing and FGSM explorers (widgets/draw.py) and its exercises, including the FGSM coding checker.
+CORE_BUDGET += 200
+PRESENTATION_BUDGET += 320
 EXTRA_PREFIXES = ("viz", "widgets", "exercises")     # drawing, widgets and exercise checkers: not the core
 TOOLING = ("environment.py",)                       # setup checks: not the core either
 MATPLOTLIB_ALLOWED = ("viz",)                       # ARCHITECTURE.md: viz is the only package that imports matplotlib

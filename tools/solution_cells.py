@@ -78,7 +78,7 @@ def process(path):
 
 
 def main(paths):
-    paths = [Path(p) for p in paths] or sorted((ROOT / "notebooks").glob("0[0-5]-*.ipynb"))
+    paths = [Path(p) for p in paths] or sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     for path in paths:
         print(f"{path.name}: {process(path)} solution cell(s) updated")
 
