@@ -7,7 +7,7 @@ The model outputs logits, one score per class; softmax(logits) are the predicted
 During training, softmax and the cross-entropy loss are computed together from the logits
 (``softmax_cross_entropy``, like PyTorch's ``nn.CrossEntropyLoss``); the loss is not part of the
 model at prediction time. Everything is float64, so gradient checks are exact
-to about 1e-8. Introduced in notebook 04 (the widget :class:`~cnn_lib.widgets.backprop.TrainingStepper`
+to about 1e-8. Introduced in notebook 04 (the widget :class:`~cnn_lib.widgets.training_stepper.TrainingStepper`
 uses the same network and data). Numpy only.
 """
 import numpy as np

@@ -17,7 +17,7 @@ from cnn_lib.exercises.stride import (check_alexnet_224, check_article_stride_6,
 from cnn_lib.stride_tools import coverage, kernel_starts, never_read, strides_for  # noqa: E402
 from cnn_lib.viz.stride import (CURRENT, GAP, NEVER, PAD, TAP, StrideDrawing, TextStamps,  # noqa: E402
                                 downsampling_figure, grid_image, lanes_image, pixel_list, positions_figure)
-from cnn_lib.widgets.stride import StrideExplorer, demo_moves  # noqa: E402
+from cnn_lib.widgets.stride_explorer import StrideExplorer  # noqa: E402
 
 SMALL = list(itertools.product(range(1, 19), range(1, 6), range(1, 5), range(0, 3), range(1, 4)))
 
@@ -232,14 +232,6 @@ def test_static_bundle_has_the_png_with_the_formula():
     bundle = explorer._repr_mimebundle_()
     assert bundle["image/png"] and bundle["text/plain"].startswith("[stride explorer")
     assert explorer.png() != explorer.image.value                     # static one includes the formula
-
-
-def test_demo_moves_are_valid_scenarios():
-    for label, explorer, control, values in demo_moves():
-        assert label.startswith("03 stride explorer") and isinstance(explorer, StrideExplorer)
-        for value in values[:2]:
-            control.value = value
-            assert explorer.status.value.startswith(("<b>Output", "<b>Cannot"))
 
 
 # ---------------------------------------------------------------- exercises

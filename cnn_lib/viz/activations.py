@@ -1,18 +1,21 @@
-"""Notebook 01 (layers): the layer table, and figures of images, feature maps and class scores.
+"""Notebook 01 (layers): what each layer outputs (its activations): the layer table, and figures of
+images, feature maps and class scores.
 
 ``layer_table`` is numbers only (no drawing); the ``*_figure`` functions build and return a
-pyplot Figure for a notebook cell to show.
+pyplot Figure for a notebook cell to show; :class:`LayerDrawing` is the layer explorer's picture.
 """
 import html
+import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..arithmetic import linear_params
 from ..layers import Conv2d
-from .style import DIVERGING, IMAGE, SEQUENTIAL, show_array, symmetric_limits
+from .canvas import Drawing
+from .style import DIVERGING, IMAGE, LABEL, OTHER, SEQUENTIAL, show_array, symmetric_limits
 
-OTHER, LABEL = "#7fa9d6", "#e08214"   # bar colours: blue for other classes, orange (and hatched) for the label
 COLUMNS = ("#", "layer", "kind", "output shape", "nodes", "parameters", "fully connected would need")
 
 
@@ -88,8 +91,7 @@ def steps_figure(steps, figsize=(10, 2.8)):
         image = _for_display(shown, layout)
         vmax = 255 if array.dtype == np.uint8 else 1
         ax.imshow(image, cmap=IMAGE, vmin=0, vmax=vmax, interpolation="nearest")
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xticks=[], yticks=[])
         ax.set_title(f"{title}\n{tuple(array.shape)} {array.dtype}", fontsize=9)
     return fig
 
@@ -153,3 +155,124 @@ def cross_entropy_figure(marked, figsize=(5, 3)):
     ax.set_ylabel("cross-entropy loss")
     ax.set_xlim(0, 1.05)
     return fig
+
+
+class LayerDrawing(Drawing):
+    """The layer explorer's picture (notebook 01), made once: the input on the left; on the right one
+    of three panels in the same place: feature maps in a grid (one colour scale, with its colour bar),
+    a flattened vector (one row per channel), or class scores / probabilities as bars.
+
+    ``n_maps``: the most feature maps any layer has (the grid is built for them); ``n_classes``: bars.
+    Axes sit at fixed places (figure fractions): no layout pass on any redraw.
+    """
+
+    def __init__(self, n_maps, n_classes, figsize=(9.5, 3.3)):
+        super().__init__(figsize, dpi=80, layout=None)
+        width, height = figsize
+        bottom, top = 0.1, 0.86                               # room for the headline and the bar labels
+        side = (top - bottom) * height / width                 # a square, in figure-width fractions
+        self.input_ax = self.fig.add_axes((0.01, bottom, side, top - bottom))
+        self.input_art = self.input_ax.imshow(np.zeros((2, 2)), cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
+        self.input_ax.set(xticks=[], yticks=[])
+        self.input_title = self.input_ax.set_title("", fontsize=10)
+        self.area = (0.03 + side, bottom, 0.9, top)           # the maps' area (figure fractions)
+        self.map_axes, self.map_arts = [], []
+        for i in range(n_maps):
+            ax = self.fig.add_axes((0, 0, 0.1, 0.1))           # placed by _place_maps for each layer's count
+            ax.set_axis_off()                                  # no frame or ticks: less to draw per move
+            self.map_axes.append(ax)
+            self.map_arts.append(ax.imshow(np.zeros((2, 2)), interpolation="nearest"))
+        self.bar_cax = self.fig.add_axes((0.92, bottom + 0.1, 0.012, top - bottom - 0.2))
+        self.colour_bar = self.fig.colorbar(self.map_arts[0], cax=self.bar_cax)
+        self.colour_bar.ax.tick_params(labelsize=8)
+        self.colour_bar.locator = MaxNLocator(4)
+        self.placed = None
+        left = self.area[0]
+        panel = (left + 0.05, bottom + 0.04, 0.9 - left - 0.06, top - bottom - 0.04)
+        self.vector_ax = self.fig.add_axes(panel)
+        self.vector_art = self.vector_ax.imshow(np.zeros((2, 2)), aspect="auto", interpolation="nearest")
+        self.vector_ax.set_xlabel("position within the channel's map (one row per channel)", fontsize=9)
+        self.vector_ax.set_ylabel("channel", fontsize=9)
+        self.vector_ax.locator_params(nbins=4)
+        self.bar_ax = self.fig.add_axes(panel)
+        classes = np.arange(n_classes)
+        self.bars = self.bar_ax.bar(classes, np.zeros(n_classes), color=OTHER, edgecolor="black")
+        self.bar_ax.set_xticks(classes)
+        self.bar_ax.set_xlabel("class (digit); the orange, hatched bar is the label", fontsize=9)
+        self.bar_ax.axhline(0, color="black", linewidth=0.8)
+        self.bar_ax.locator_params(axis="y", nbins=4)        # few labels: each text costs ~1 ms per draw
+        self.headline = self.fig.suptitle("", fontsize=11, y=0.985)
+
+    def _place_maps(self, count):
+        """Lay ``count`` maps out in the grid that makes them largest, centred in the area, with the colour
+        bar just right of it (done again only when the count changes)."""
+        if self.placed == count:
+            return
+        self.placed = count
+        width, height = self.fig.get_size_inches()
+        left, bottom, right, top = self.area
+        area_w, area_h = (right - left) * width, (top - bottom) * height
+        cols = max(range(1, count + 1), key=lambda c: min(area_w / c, area_h / math.ceil(count / c)))
+        rows = math.ceil(count / cols)
+        cell = min(area_w / cols, area_h / rows)               # inches per map, with its gap
+        x0 = left + (area_w - cols * cell) / 2 / width          # centre the grid in its area
+        y_top = top - (area_h - rows * cell) / 2 / height
+        for i, ax in enumerate(self.map_axes[:count]):
+            r, c = divmod(i, cols)
+            ax.set_position((x0 + c * cell / width, y_top - (r + 1) * cell / height,
+                             0.94 * cell / width, 0.94 * cell / height))
+        bar_h = min(rows * cell / height, top - bottom)
+        self.bar_cax.set_position((x0 + cols * cell / width + 0.01, y_top - rows * cell / height + 0.05 * bar_h,
+                                   0.012, 0.9 * bar_h))
+
+    def show_input(self, image, title, headline):
+        """The input (H, W) in grey, its title, and the figure's headline."""
+        self.input_art.set_data(image)
+        self.input_title.set_text(title)
+        self.headline.set_text(headline)
+
+    def _panels(self, maps=0, vector=False, bars=False):
+        for k, ax in enumerate(self.map_axes):
+            ax.set_visible(k < maps)
+        self.bar_cax.set_visible(maps > 0 or vector)
+        self.vector_ax.set_visible(vector)
+        self.bar_ax.set_visible(bars)
+
+    def show_maps(self, out):
+        """Feature maps (C, H, W) on one colour scale: PuOr centred on 0 if signed, else viridis from 0.
+        Returns the scale ``(lo, hi, signed)``."""
+        C, H, W = out.shape
+        self._panels(maps=C)
+        self._place_maps(C)
+        signed = bool(np.any(out < 0))
+        lo, hi = symmetric_limits(out) if signed else (0.0, float(out.max()) or 1.0)
+        for c in range(C):
+            art = self.map_arts[c]
+            art.set_data(out[c])
+            art.set_extent((-0.5, W - 0.5, H - 0.5, -0.5))
+            art.set_cmap(DIVERGING if signed else SEQUENTIAL)     # signed: 0 in the middle of PuOr
+            art.set_clim(lo, hi)
+        self.colour_bar.update_normal(self.map_arts[0])
+        return lo, hi, signed
+
+    def show_vector(self, picture):
+        """A flattened layer output drawn as (rows, columns): one row per channel of the layer before."""
+        self._panels(vector=True)
+        self.placed = None
+        self.bar_cax.set_position((0.92, 0.2, 0.012, 0.56))
+        self.vector_art.set_data(picture)
+        self.vector_art.set_extent((-0.5, picture.shape[1] - 0.5, picture.shape[0] - 0.5, -0.5))
+        self.vector_art.set_cmap(SEQUENTIAL)
+        self.vector_art.set_clim(float(picture.min()), float(picture.max()) or 1.0)
+        self.colour_bar.update_normal(self.vector_art)
+
+    def show_bars(self, values, label=None, probabilities=False):
+        """One bar per class (K,); the ``label``'s bar orange and hatched; probabilities on 0..1."""
+        self._panels(bars=True)
+        for k, bar in enumerate(self.bars):
+            bar.set_height(values[k])
+            bar.set_facecolor(LABEL if k == label else OTHER)
+            bar.set_hatch("//" if k == label else "")
+        lo, hi = (0.0, 1.0) if probabilities else (float(min(values.min(), 0)), float(max(values.max(), 0)))
+        pad = 0 if probabilities else 0.1 * (hi - lo or 1)
+        self.bar_ax.set_ylim(lo - pad, hi + pad)

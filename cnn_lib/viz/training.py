@@ -1,29 +1,27 @@
 """Notebook 05 (train a CNN): training curves, confusion matrix, digits and mistakes, learned
 kernels and feature maps. Each ``*_figure`` function builds and returns a pyplot Figure;
-:class:`DigitDrawing` is the reusable figure of :class:`~cnn_lib.widgets.digits.DigitExplorer`.
+:class:`DigitDrawing` is the reusable figure of :class:`~cnn_lib.widgets.digit_explorer.DigitExplorer`.
 """
-import io
-
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.image import imsave
 from matplotlib.ticker import MaxNLocator
 
-from .style import DIVERGING, IMAGE, SEQUENTIAL, symmetric_limits
+from .canvas import Drawing
+from .style import DIVERGING, GUESS, IMAGE, NEUTRAL, SEQUENTIAL, readable_on, symmetric_limits
 
 
 def tile_maps(maps, columns):
     """Feature maps (K, H, W) side by side in one image: (rows*(H+1)-1, columns*(W+1)-1), NaN between.
 
-    Each map is divided by its own largest |value| (so each uses the whole colour range; signed
-    maps land in [-1, 1], non-negative ones in [0, 1]); the NaN cells between them draw as gaps.
+    All maps are divided by the largest |value| among them: one colour scale, so a weak map looks
+    weak beside a strong one (signed maps land in [-1, 1], non-negative ones in [0, 1]); the NaN
+    cells between them draw as gaps.
     """
     maps = np.asarray(maps, dtype=np.float32)
     K, H, W = maps.shape
     rows = -(-K // columns)
-    scale = np.abs(maps).max(axis=(1, 2), keepdims=True)              # (K, 1, 1)
-    scaled = maps / np.where(scale > 0, scale, 1)
+    scale = float(np.abs(maps).max()) if maps.size else 0.0
+    scaled = maps / (scale if scale > 0 else 1)
     mosaic = np.full((rows * (H + 1) - 1, columns * (W + 1) - 1), np.nan, dtype=np.float32)
     for k in range(K):
         r, c = divmod(k, columns)
@@ -40,8 +38,7 @@ def _map_cmap(signed):
 
 
 def _off(ax):
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set(xticks=[], yticks=[])
     return ax
 
 
@@ -101,11 +98,11 @@ def confusion_figure(matrix, figsize=(5.2, 4.4)):
     fig, ax = plt.subplots(figsize=figsize, dpi=80, layout="constrained")
     top = max(np.nanmax(mistakes), 1)
     image = ax.imshow(mistakes, cmap=cmap, vmin=0, vmax=top)
+    colours = readable_on(image.cmap(image.norm(mistakes)))           # (K, K): black on light cells, white on dark
     for (i, j), count in np.ndenumerate(matrix):
         if count or i == j:
-            dark = i != j and count < 0.6 * top                          # cividis is dark at the low end
             ax.text(j, i, str(count), ha="center", va="center", fontsize=9,
-                    color="white" if dark else "black", fontweight="bold" if i == j else "normal")
+                    color=colours[i, j], fontweight="bold" if i == j else "normal")
     ax.set_xticks(range(K))
     ax.set_yticks(range(K))
     ax.set_xlabel("predicted digit")
@@ -139,9 +136,16 @@ def _maps_panel(ax, maps, name):
     signed = bool(np.any(maps < 0))
     image = ax.imshow(tile_maps(maps, _columns(C)), cmap=_map_cmap(signed), vmin=-1 if signed else 0, vmax=1,
                       interpolation="nearest")
-    ax.set_title(f"{name}\n{C} maps of {H} x {W}", fontsize=9)
+    ax.set_title(f"{name}\n{C} maps of {H} x {W}", fontsize=10)
     _off(ax)
     return image
+
+
+def _aspect(maps):
+    """Width / height of the tiled image of feature maps (C, H, W)."""
+    C, H, W = maps.shape
+    columns = _columns(C)
+    return (columns * (W + 1) - 1) / (-(-C // columns) * (H + 1) - 1)
 
 
 def _columns(count):
@@ -167,57 +171,48 @@ def feature_maps_figure(image, rows, figsize=(10, 5.0)):
     return fig
 
 
-class DigitDrawing:
-    """The figure of the digit explorer, made once: the digit, its class probabilities, and the
-    feature maps of each hidden layer, all redrawn in place by :meth:`show`.
+class DigitDrawing(Drawing):
+    """The digit explorer's picture (notebook 05), made once: the digit and its class probabilities,
+    then the feature maps of each hidden layer (tiled, one colour scale per layer), on two rows so the
+    small maps stay readable; :meth:`show` redraws it in place.
 
-    ``fig``: a Figure outside pyplot (``viz.new_figure``); ``outputs``: one example of every layer's
-    maps (C, H, W), which fixes the panels' sizes; ``names``: their titles.
-
-    :meth:`png` is fast because it "blits": the fixed parts (axes, ticks, titles: most of the text,
-    which is slow to draw) are drawn once into a cached picture, and each call only draws the
-    artists that change (marked ``animated``) on top of it.
+    ``outputs``: one example of every layer's maps (C, H, W), which fixes the panels' sizes;
+    ``names``: their titles. Only the digit, its title, the bars and the maps change, so they
+    are blitted (see :class:`~cnn_lib.viz.canvas.Drawing`): the rest is drawn once.
     """
 
-    def __init__(self, fig, outputs, names, num_classes=10):
-        self.fig, self.canvas, self.background = fig, FigureCanvasAgg(fig), None
-        widths = [1, 1.4] + [1.6 if m.shape[0] > 16 else 1 for m in outputs]
-        axes = fig.subplots(1, len(widths), gridspec_kw={"width_ratios": widths})
+    def __init__(self, outputs, names, num_classes=10):
+        super().__init__(figsize=(12, 5.4), dpi=72)
+        half = (len(outputs) + 1) // 2 if len(outputs) > 2 else len(outputs)
+        rows = [(outputs[:half], names[:half]), (outputs[half:], names[half:])]
+        two = len(outputs) > half
+        figures = self.fig.subfigures(2 if two else 1, 1, squeeze=False, height_ratios=[1.2, 1] if two else None)[:, 0]
+        aspects = [[_aspect(m) for m in maps] for maps, _ in rows]
+        axes = figures[0].subplots(1, 2 + half, width_ratios=[1, 1.3] + aspects[0])
+        panels = list(zip(axes[2:], *rows[0]))
+        if len(figures) > 1:
+            panels += list(zip(np.atleast_1d(figures[1].subplots(1, len(outputs) - half, width_ratios=aspects[1])),
+                               *rows[1]))
         self.digit = _off(axes[0]).imshow(np.zeros((28, 28)), cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
-        self.digit_title = axes[0].set_title("", fontsize=9)
-        self.bars = axes[1].bar(range(num_classes), np.zeros(num_classes), color="#bbbbbb", edgecolor="black")
+        self.digit_title = axes[0].set_title("", fontsize=10)
+        self.bars = axes[1].bar(range(num_classes), np.zeros(num_classes), color=NEUTRAL, edgecolor="black")
         axes[1].set_ylim(0, 1)
         axes[1].set_xticks(range(num_classes))
         axes[1].set_yticks([0, 0.5, 1])
-        axes[1].set_title("probabilities\n(dark bar: the guess)", fontsize=9)
-        axes[1].tick_params(labelsize=8)
-        self.true_mark = axes[1].text(0, -0.13, "true", ha="center", va="top", fontsize=8, fontweight="bold")
-        self.maps = [_maps_panel(ax, maps, name) for ax, maps, name in zip(axes[2:], outputs, names)]
-        self.changing = [self.digit, self.digit_title, *self.bars, self.true_mark, *self.maps]
-        for artist in self.changing:
-            artist.set_animated(True)                  # left out of the cached picture of the fixed parts
+        axes[1].set_title("probabilities (dark bar: the guess)", fontsize=10)
+        axes[1].tick_params(labelsize=9)
+        self.true_mark = axes[1].text(0, -0.13, "true", ha="center", va="top", fontsize=9, fontweight="bold")
+        self.maps = [_maps_panel(ax, maps, name) for ax, maps, name in panels]
+        self.changing(self.digit, self.digit_title, *self.bars, self.true_mark, *self.maps)
 
     def show(self, image, probs, outputs, label):
         """Redraw for one digit: image (H, W), probs (K,), outputs as in ``__init__``, its true label."""
         guess = int(np.argmax(probs))
         self.digit.set_data(image)
-        self.digit_title.set_text(f"true {label}, guess {guess}\n({probs[guess]:.0%} sure)")
+        self.digit_title.set_text(f"true {label}, guess {guess} ({probs[guess]:.0%} sure)")
         for k, (bar, p) in enumerate(zip(self.bars, probs)):
             bar.set_height(p)
-            bar.set_facecolor("#3b528b" if k == guess else "#bbbbbb")     # viridis blue for the guess
+            bar.set_facecolor(GUESS if k == guess else NEUTRAL)
         self.true_mark.set_x(label)                                        # under the true digit's bar
         for artist, maps in zip(self.maps, outputs):
             artist.set_data(tile_maps(maps, _columns(len(maps))))
-
-    def png(self):
-        """The figure as PNG bytes: the cached fixed parts, with the changing artists drawn on top."""
-        if self.background is None:
-            self.canvas.draw()                         # lays out and draws all but the animated artists
-            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self.fig.set_layout_engine(None)           # the layout is fixed from now on
-        self.canvas.restore_region(self.background)
-        for artist in self.changing:
-            self.fig.draw_artist(artist)
-        buffer = io.BytesIO()
-        imsave(buffer, np.asarray(self.canvas.buffer_rgba()), format="png")   # (H, W, 4) uint8 pixels
-        return buffer.getvalue()

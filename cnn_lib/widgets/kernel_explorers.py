@@ -6,9 +6,8 @@ from ..arithmetic import output_size
 from ..data import sample_image
 from ..functional import conv2d
 from ..kernels import KERNEL_NAMES, RESIZABLE, downscale, kernel
-from ..viz import IMAGE, show_array, symmetric_limits
-from ..viz.kernels import NodeDrawing, heading, map_style, number_texts, write_numbers
-from .base import Explorer
+from ..viz.convolution import KernelDrawing, NodeDrawing
+from .base import Explorer, check_choice, check_range
 
 MAX_NUMBERS = 5          # kernels up to 5 x 5 show their numbers; bigger ones only colours
 
@@ -18,81 +17,101 @@ def small_photo():
     return downscale(sample_image(grey=True), 4)
 
 
+def _grey_image(owner, image, dtype):
+    """``image`` as a (H, W) array of finite numbers of ``dtype``, or a ValueError that says what came."""
+    try:
+        x = np.asarray(image, dtype=dtype)
+    except (TypeError, ValueError):
+        x = None
+    if x is None or x.ndim != 2 or x.size == 0 or not np.all(np.isfinite(x)):
+        got = f"shape {x.shape}" if x is not None else type(image).__name__
+        raise ValueError(f"{owner}: image must be a grey (H, W) array of finite numbers, got {got}. "
+                         f"Hint: for a colour (H, W, 3) photo use sample_image(grey=True), or image[..., 0].")
+    return x
+
+
 class KernelExplorer(Explorer):
     """Pick a kernel (or type 3x3 weights), its size (blur / identity) and a stride; see the feature map.
 
     ``image``: a grey (H, W) array (default: :func:`small_photo`, 150 x 128). The feature map is
-    ``conv2d(image[None, None], kernel[None, None], stride)[0, 0]``, shape (OH, OW).
+    ``conv2d(image[None, None], kernel[None, None], stride)[0, 0]``, shape (OH, OW). The kernel size
+    applies to the kernels that come in any odd size (``RESIZABLE``); for the fixed 3x3 ones the size
+    slider is disabled and says why.
     """
 
     title = "kernel explorer"
     image_width = 760
 
     def __init__(self, image=None, name="vertical_edge", size=3, stride=1):
-        super().__init__(figsize=(9.5, 3.6))
-        self.x = small_photo() if image is None else np.asarray(image, dtype=np.float32)   # (H, W)
+        self.x = small_photo() if image is None else _grey_image("KernelExplorer", image, np.float32)     # (H, W)
+        check_choice("KernelExplorer", "name", name, KERNEL_NAMES + ("custom",))
+        if name not in RESIZABLE and size != 3:
+            raise ValueError(f"KernelExplorer: size must be 3 for the {name!r} kernel, got {size!r}. Hint: only "
+                             f"{', '.join(RESIZABLE)} come in other sizes; leave size out or pick one of them.")
+        super().__init__(drawing=KernelDrawing(self.x, MAX_NUMBERS))
         self.name = widgets.Dropdown(options=KERNEL_NAMES + ("custom",), value=name, description="kernel")
-        self.size = widgets.IntSlider(value=size, min=1, max=9, step=2, description="kernel size",
-                                      continuous_update=False)
-        self.stride = widgets.IntSlider(value=stride, min=1, max=8, description="stride", continuous_update=False)
-        start = kernel("sobel_x")
-        self.cells = [widgets.FloatText(value=float(v), layout=widgets.Layout(width="62px")) for v in start.flat]
-        for cell in self.cells:
-            cell.observe(lambda change: self.refresh(), names="value")
-
-        ax_x, ax_k, ax_y = self.fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 0.8, 1]})
-        show_array(ax_x, self.x, cmap=IMAGE)
-        heading(ax_x, f"input {self.x.shape[0]} x {self.x.shape[1]}")
-        self.k_image = show_array(ax_k, np.zeros((3, 3)), signed=True)
-        self.k_text = number_texts(ax_k, MAX_NUMBERS, MAX_NUMBERS)
-        self.k_title, self.y_title = heading(ax_k, "kernel"), heading(ax_y, "feature map")
-        self.y_image = show_array(ax_y, np.zeros((2, 2)), cmap=IMAGE)
+        self.size = self.int_slider("size", size, 1, 9, 2, "kernel sizes are odd: 1, 3, 5, 7 or 9",
+                                description="kernel size", continuous_update=False)
+        self.size_note = widgets.HTML()
+        self.stride = self.int_slider("stride", stride, 1, 8, description="stride", continuous_update=False)
+        self.cells = [widgets.FloatText(value=float(v), layout=widgets.Layout(width="62px"))
+                      for v in kernel("sobel_x").flat]
+        self._sizes, self._last_name = {}, None  # the size each resizable kernel was last shown at
         grid = widgets.GridBox(self.cells, layout=widgets.Layout(grid_template_columns="repeat(3, 66px)"))
         self.custom_box = widgets.VBox([widgets.Label("custom 3x3 weights:"), grid])
-        self.finish(self.name, self.size, self.stride)
-        self.fig.set_layout_engine(None)    # freeze the first layout: no layout pass (a second draw) per move
-        controls = widgets.VBox([widgets.HBox([self.name, self.stride]), self.size])
+        self.finish(self.name, self.size, self.stride, *self.cells)
+        controls = widgets.VBox([widgets.HBox([self.name, self.stride]), widgets.HBox([self.size, self.size_note])])
         self.widget.children = (widgets.HBox([controls, self.custom_box]),) + self.widget.children[1:]
 
     def weights(self):
         """The chosen kernel as a (k, k) array; raises ValueError with a hint if it cannot exist."""
         name = self.name.value
         if name == "custom":
-            return np.array([c.value for c in self.cells]).reshape(3, 3)
+            return np.array([c.value for c in self.cells], dtype=np.float64).reshape(3, 3)
         return kernel(name, self.size.value if name in RESIZABLE else 3)
+
+    def _size_control(self, name):
+        """Enable the size slider for resizable kernels; for the others show 3, disabled, and say why."""
+        resizable, switched = name in RESIZABLE, name != self._last_name
+        self._last_name = name
+        if resizable:
+            if switched:                         # back to a kernel: the size it had
+                self.size.value = self._sizes.get(name, self.size.value)
+            self._sizes[name] = self.size.value
+        else:
+            self.size.value = 3
+        self.size.disabled = not resizable
+        self.size_note.value = "" if resizable else (
+            f"<span class='kernel-size-fixed'>{'your' if name == 'custom' else 'the'} <b>{name}</b> kernel is "
+            f"3 x 3 only; pick identity, box_blur or gaussian_blur to change the size</span>")
 
     def update(self):
         name, s = self.name.value, self.stride.value
-        self.size.disabled = name not in RESIZABLE
+        self._size_control(name)
         self.custom_box.layout.display = None if name == "custom" else "none"
-        try:
-            w = self.weights()
-        except ValueError as err:
-            return self.explain(f"{err} The drawing shows the last kernel that worked.")
+        self.facts.update(kernel=name, size_fixed=self.size.disabled, stride=s)
+        w = self.weights()
+        k, (H, W) = w.shape[0], self.x.shape
         if not np.all(np.isfinite(w)):
-            return self.explain("every weight must be a finite number. The drawing shows the last kernel that worked.")
-        k = w.shape[0]
-        H, W = self.x.shape
-        y = conv2d(self.x[None, None], w[None, None], stride=s)[0, 0]    # (1, 1, H, W) -> (OH, OW)
-        self._draw_kernel(w)
-        cmap, vmin, vmax = map_style(w, y)
-        self.y_image.set_data(y)
-        self.y_image.set_cmap(cmap)
-        self.y_image.set_clim(vmin, vmax)
-        self.y_image.set_extent((-0.5, y.shape[1] - 0.5, y.shape[0] - 0.5, -0.5))
-        self.y_title.set_text(f"feature map {y.shape[0]} x {y.shape[1]}")
+            return self.explain("every weight must be a finite number. The drawing shows the last kernel that worked.",
+                                reason="weights")
+        if k > min(H, W):
+            return self.explain(f"a {k} x {k} kernel does not fit in the {H} x {W} input, so there is no feature "
+                                f"map. Pick a smaller kernel size (at most {min(H, W)}). The drawing shows the last "
+                                f"kernel that worked.", reason="too-big")
+        with np.errstate(all="ignore"):
+            y = conv2d(self.x[None, None], w[None, None], stride=s)[0, 0]    # (1, 1, H, W) -> (OH, OW)
+        if not np.all(np.isfinite(y)):
+            return self.explain(f"weights this large (up to {np.abs(w).max():.3g}) make the feature map overflow "
+                                f"(its sums pass the largest float, about 1.8e308). Use smaller weights.",
+                                reason="overflow")
+        self.drawing.show(w, y)
+        self.facts.update(size=k, out=list(y.shape))
         weights = f" (weights {w.min():.2g} to {w.max():.2g})" if k > MAX_NUMBERS else ""
+        low, high = (f"{v:.2f}" if abs(v) < 1e5 else f"{v:.3g}" for v in (y.min(), y.max()))   # 1e308: no 300 digits
         return (f"{name} kernel {k} x {k}{weights}, stride {s}: input {H} x {W} -> feature map "
                 f"{y.shape[0]} x {y.shape[1]} (output_size({H}, {k}, {s}) = {output_size(H, k, s)}; "
-                f"output_size({W}, {k}, {s}) = {output_size(W, k, s)}); values {y.min():.2f} to {y.max():.2f}.")
-
-    def _draw_kernel(self, w):
-        k = w.shape[0]
-        self.k_image.set_data(w)
-        self.k_image.set_clim(*symmetric_limits(w))
-        self.k_image.set_extent((-0.5, k - 0.5, k - 0.5, -0.5))
-        self.k_title.set_text(f"kernel {k} x {k}")
-        write_numbers(self.k_text, w if k <= MAX_NUMBERS else np.zeros((0, 0)), self.k_image)
+                f"output_size({W}, {k}, {s}) = {output_size(W, k, s)}); values {low} to {high}.")
 
 
 class NodeInspector(Explorer):
@@ -107,17 +126,25 @@ class NodeInspector(Explorer):
     image_width = 800
 
     def __init__(self, image=None, name="vertical_edge", stride=1):
-        super().__init__(figsize=(11, 2.9))
-        self.x = small_photo()[95:105, 45:55] if image is None else np.asarray(image, dtype=np.float64)
-        self.w = kernel(name) if isinstance(name, str) else np.asarray(name, dtype=np.float64)
-        self.s = stride
-        self.y = conv2d(self.x[None, None], self.w[None, None], stride=stride)[0, 0]    # (OH, OW)
-        self.drawing = NodeDrawing(self.fig, self.x, self.w, self.y, stride)
+        self.x = small_photo()[95:105, 45:55] if image is None else _grey_image("NodeInspector", image, np.float64)
+        if isinstance(name, str):
+            self.w = kernel(check_choice("NodeInspector", "name", name, KERNEL_NAMES))
+        else:
+            self.w = np.asarray(name, dtype=np.float64)
+            if self.w.ndim != 2 or self.w.shape[0] != self.w.shape[1] or not np.all(np.isfinite(self.w)):
+                raise ValueError(f"NodeInspector: name must be a kernel name or a square (k, k) array of finite "
+                                 f"numbers, got shape {self.w.shape}. Hint: e.g. kernel('sobel_x') from cnn_lib.")
         H, W = self.x.shape
+        k = self.w.shape[0]
+        if k > min(H, W):
+            raise ValueError(f"NodeInspector: the {k} x {k} kernel must fit in the image, got an image of {H} x {W}. "
+                             f"Hint: give an image at least {k} x {k}.")
+        self.s = check_range("NodeInspector", "stride", stride, 1, min(H, W), hint="a stride of 1 or 2 is usual")
+        self.y = conv2d(self.x[None, None], self.w[None, None], stride=self.s)[0, 0]    # (OH, OW)
+        super().__init__(drawing=NodeDrawing(self.x, self.w, self.y, self.s))
         self.row = widgets.IntSlider(value=0, min=0, max=H - 1, description="node row")
         self.col = widgets.IntSlider(value=0, min=0, max=W - 1, description="node column")
         self.finish(self.row, self.col)
-        self.fig.set_layout_engine(None)    # freeze the first layout: no layout pass (a second draw) per move
 
     def update(self):
         i, j = self.row.value, self.col.value
@@ -127,17 +154,10 @@ class NodeInspector(Explorer):
             axis, n, size, index = ("row", OH, H, i) if i >= OH else ("column", OW, W, j)
             return self.explain(
                 f"node {axis} {index} does not exist. The feature map has {n} {axis}s (0 to {n - 1}): a {k}x{k} "
-                f"kernel at stride {self.s} fits {n} times in {size} input {axis}s; one more would stick out.")
+                f"kernel at stride {self.s} fits {n} times in {size} input {axis}s; one more would stick out.",
+                reason="no-node")
         total = self.drawing.show(i, j)
+        self.facts.update(node=[i, j], value=round(float(self.y[i, j]), 6))
         return (f"node ({i}, {j}) sees input rows {i * self.s} to {i * self.s + k - 1} and columns "
                 f"{j * self.s} to {j * self.s + k - 1}; sum of the {k * k} products = {total:.4f} "
                 f"= feature map value {self.y[i, j]:.4f}.")
-
-
-def demo_moves():
-    """Control moves for benchmarks/bench_widgets.py: ``[(label, explorer, control, values)]``."""
-    explorer, blur, inspector = KernelExplorer(), KernelExplorer(name="box_blur"), NodeInspector()
-    return [("02 kernel explorer: stride", explorer, explorer.stride, [1, 2, 4, 8, 3] * 4),
-            ("02 kernel explorer: kernel", explorer, explorer.name, list(KERNEL_NAMES) * 2),
-            ("02 kernel explorer: size (box blur)", blur, blur.size, [3, 5, 7, 9, 1] * 4),
-            ("02 node inspector: row", inspector, inspector.row, [1, 4, 7, 2, 5] * 4)]

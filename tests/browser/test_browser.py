@@ -148,7 +148,7 @@ def tail(text, lines=8):
 
 
 def traceback_summary(text, depth=6):
-    """A traceback's frame headers ("Cell In[3], line 3", "File .../hello.py:25, in HelloExplorer.update")
+    """A traceback's frame headers ("Cell In[3], line 3", "File .../hello_explorer.py:25, in HelloExplorer.update")
     and its last line (the exception), without the source excerpts."""
     lines = [line.strip() for line in ANSI.sub("", text).strip().splitlines() if line.strip()]
     frames = [line for line in lines if line.startswith(("Cell In", "File "))]
