@@ -146,18 +146,22 @@ def test_conv_layer_shows_its_feature_maps(digits):
     assert "Output shape (8, 26, 26): 8 feature maps of 26 x 26 = 5,408 nodes" in explorer.status.value
     assert "layer 0: <code>Conv2d(1, 8" in explorer.status.value
     assert "80 parameters" in explorer.status.value and "a <b>hidden</b> layer" in explorer.status.value
-    assert [ax.get_visible() for ax in explorer.drawing.map_axes] == [True] * 8 + [False] * 8
+    assert explorer.drawing.maps_ax.get_visible()
     assert not explorer.drawing.bar_ax.get_visible() and not explorer.drawing.vector_ax.get_visible()
     expected = model.layers[0].forward(x[:1])[0]                 # (8, 26, 26)
-    assert np.allclose(explorer.drawing.map_arts[3].get_array(), expected[3])
-    lo, hi = explorer.drawing.map_arts[0].get_clim()
+    tiles = explorer.drawing.maps_art.get_array()                # 8 maps of 26 x 26 in a grid, 1-pixel gaps
+    columns = (tiles.shape[1] + 1) // 27
+    row, column = divmod(3, columns)
+    assert np.allclose(tiles[row * 27:row * 27 + 26, column * 27:column * 27 + 26], expected[3])
+    assert columns * ((tiles.shape[0] + 1) // 27) >= 8 and np.ma.getmaskarray(tiles)[26].all()   # a gap row
+    lo, hi = explorer.drawing.maps_art.get_clim()
     assert lo == -hi and hi == pytest.approx(np.abs(expected).max())     # signed: 0 in the middle
 
 
 def test_every_layer_redraws_the_same_figure(digits):
     x, y = digits
     explorer = LayerExplorer(small_cnn(), x, y, layer=0)
-    fig, axes, n_axes = explorer.fig, explorer.drawing.map_axes, len(explorer.fig.axes)
+    fig, art, n_axes = explorer.fig, explorer.drawing.maps_art, len(explorer.fig.axes)
     values = [value for _, value in explorer.layer.options]
     assert values == ["input", *range(8), "softmax"]                # the numbers of model.layers, and two names
     assert explorer.layer.options[1][0].startswith("0: Conv2d(1, 8")
@@ -166,7 +170,7 @@ def test_every_layer_redraws_the_same_figure(digits):
         explorer.layer.value = layer
         seen.add(digest(explorer))
         assert "Cannot draw" not in explorer.status.value
-    assert explorer.fig is fig and explorer.drawing.map_axes is axes and len(fig.axes) == n_axes
+    assert explorer.fig is fig and explorer.drawing.maps_art is art and len(fig.axes) == n_axes
     assert len(seen) == len(explorer.rows), "every layer should give a different picture"
 
 
@@ -190,7 +194,7 @@ def test_flatten_is_drawn_one_row_per_channel(digits):
     x, y = digits
     explorer = LayerExplorer(small_cnn(), x, y, layer=6)
     assert explorer.drawing.vector_art.get_array().shape == (16, 25)
-    assert explorer.drawing.vector_ax.get_visible() and not any(ax.get_visible() for ax in explorer.drawing.map_axes)
+    assert explorer.drawing.vector_ax.get_visible() and not explorer.drawing.maps_ax.get_visible()
     assert "Output shape (400,): 400 numbers" in explorer.status.value
 
 

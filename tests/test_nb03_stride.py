@@ -144,7 +144,7 @@ def test_text_stamps_render_each_text_once_and_paste_it_where_asked():
     first, second = stamps.pool
     assert first.get_visible() and not second.get_visible()
     assert (first.ox + pixels.shape[1], first.oy + pixels.shape[0]) == (100, 50)
-    with pytest.raises(ValueError, match="3 labels but a pool of 2"):
+    with pytest.raises(ValueError, match="at most 2 labels fit the pool, got 3"):
         stamps.place([("a", 0, 0, "left", "bottom")] * 3)
 
 

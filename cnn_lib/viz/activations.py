@@ -5,7 +5,6 @@ images, feature maps and class scores.
 pyplot Figure for a notebook cell to show; :class:`LayerDrawing` is the layer explorer's picture.
 """
 import html
-import math
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -14,7 +13,8 @@ from matplotlib.ticker import MaxNLocator
 from ..arithmetic import linear_params
 from ..layers import Conv2d
 from .canvas import Drawing
-from .style import DIVERGING, IMAGE, LABEL, OTHER, SEQUENTIAL, show_array, symmetric_limits
+from .style import (DIVERGING, IMAGE, LABEL, OTHER, SEQUENTIAL, as_array, map_cmap, mosaic, show_array,
+                    symmetric_limits)
 
 COLUMNS = ("#", "layer", "kind", "output shape", "nodes", "parameters", "fully connected would need")
 
@@ -60,6 +60,9 @@ def layer_table(model, input_shape, softmax=True):
     parameters a fully connected layer would need to map the same number of input nodes to the
     same output nodes (``linear_params(nodes_in, nodes_out)``, biases included), else None.
     """
+    if len(np.shape(input_shape)) != 1 or len(input_shape) != 3:
+        raise ValueError(f"layer_table: input_shape must be one example's (C, H, W), got {input_shape!r}. "
+                         f"Hint: drop the batch axis, e.g. x_train.shape[1:] gives (1, 28, 28).")
     summary = model.summary(input_shape)
     rows = [dict(summary[0], index=None, layer="input (preprocessing, before the model)", kind="input",
                  fc_params=None)]
@@ -101,6 +104,9 @@ def feature_maps_figure(image, rows, figsize=(10, 3)):
     row of the C feature maps. Each row shares one colour scale, shown by its colour bar (PuOr, 0 in
     the middle, if it has negative values; viridis from 0 otherwise). Fixed margins, no layout
     engine: with dozens of small axes, constrained layout would take most of a second."""
+    image = as_array("feature_maps_figure", "image", image, "(H, W)")
+    rows = {label: as_array("feature_maps_figure", f"maps {label!r}", maps, "(C, H, W)")
+            for label, maps in rows.items()}
     n_maps = max(maps.shape[0] for maps in rows.values())
     fig, axes = plt.subplots(len(rows), 2 + n_maps, figsize=figsize, dpi=80, squeeze=False,
                              gridspec_kw=dict(left=0.01, right=0.94, bottom=0.02, top=0.88, wspace=0.08, hspace=0.2,
@@ -125,6 +131,7 @@ def feature_maps_figure(image, rows, figsize=(10, 3)):
 def scores_figure(logits, probs, label=None, figsize=(9, 2.8)):
     """Two bar charts for one example: the output layer's scores (logits) and, after softmax, the
     probabilities; the true ``label`` (if given) is the orange, hatched bar."""
+    logits, probs = (as_array("scores_figure", name, v, "(K,)") for name, v in (("logits", logits), ("probs", probs)))
     fig, (ax_s, ax_p) = plt.subplots(1, 2, figsize=figsize, dpi=80, layout="constrained")
     classes = np.arange(len(logits))
     for ax, values, title in ((ax_s, logits, "scores (logits): any real numbers"),
@@ -143,6 +150,9 @@ def scores_figure(logits, probs, label=None, figsize=(9, 2.8)):
 
 def cross_entropy_figure(marked, figsize=(5, 3)):
     """The loss -ln(p) for the probability p given to the right class; ``marked`` p values labelled."""
+    if not all(0 < q <= 1 for q in as_array("cross_entropy_figure", "marked", marked, "(n,)")):
+        raise ValueError(f"cross_entropy_figure: marked must be probabilities in (0, 1], got {list(marked)}. "
+                         f"Hint: -ln(0) is infinite; mark p = 0.01 instead of 0.")
     fig, ax = plt.subplots(figsize=figsize, dpi=80, layout="constrained")
     p = np.linspace(0.005, 1, 400)
     ax.plot(p, -np.log(p), color="#4b2991")
@@ -162,11 +172,11 @@ class LayerDrawing(Drawing):
     of three panels in the same place: feature maps in a grid (one colour scale, with its colour bar),
     a flattened vector (one row per channel), or class scores / probabilities as bars.
 
-    ``n_maps``: the most feature maps any layer has (the grid is built for them); ``n_classes``: bars.
-    Axes sit at fixed places (figure fractions): no layout pass on any redraw.
+    ``n_classes``: bars. The maps are one tiled image (:func:`~cnn_lib.viz.style.mosaic`), its axes sized
+    for each layer's count and size. Axes sit at fixed places (figure fractions): no layout pass.
     """
 
-    def __init__(self, n_maps, n_classes, figsize=(9.5, 3.3)):
+    def __init__(self, n_classes, figsize=(9.5, 3.3)):
         super().__init__(figsize, dpi=80, layout=None)
         width, height = figsize
         bottom, top = 0.1, 0.86                               # room for the headline and the bar labels
@@ -176,17 +186,14 @@ class LayerDrawing(Drawing):
         self.input_ax.set(xticks=[], yticks=[])
         self.input_title = self.input_ax.set_title("", fontsize=10)
         self.area = (0.03 + side, bottom, 0.9, top)           # the maps' area (figure fractions)
-        self.map_axes, self.map_arts = [], []
-        for i in range(n_maps):
-            ax = self.fig.add_axes((0, 0, 0.1, 0.1))           # placed by _place_maps for each layer's count
-            ax.set_axis_off()                                  # no frame or ticks: less to draw per move
-            self.map_axes.append(ax)
-            self.map_arts.append(ax.imshow(np.zeros((2, 2)), interpolation="nearest"))
+        self.maps_ax = self.fig.add_axes((0, 0, 0.1, 0.1))     # placed for each layer's map count and size
+        self.maps_ax.set_axis_off()
+        self.maps_art = self.maps_ax.imshow(np.zeros((2, 2)), aspect="auto", interpolation="nearest")
         self.bar_cax = self.fig.add_axes((0.92, bottom + 0.1, 0.012, top - bottom - 0.2))
-        self.colour_bar = self.fig.colorbar(self.map_arts[0], cax=self.bar_cax)
+        self.colour_bar = self.fig.colorbar(self.maps_art, cax=self.bar_cax)
+        self.maps_art.callbacks.disconnect(self.maps_art.colorbar_cid)   # updated once per move, by hand
         self.colour_bar.ax.tick_params(labelsize=8)
         self.colour_bar.locator = MaxNLocator(4)
-        self.placed = None
         left = self.area[0]
         panel = (left + 0.05, bottom + 0.04, 0.9 - left - 0.06, top - bottom - 0.04)
         self.vector_ax = self.fig.add_axes(panel)
@@ -203,27 +210,22 @@ class LayerDrawing(Drawing):
         self.bar_ax.locator_params(axis="y", nbins=4)        # few labels: each text costs ~1 ms per draw
         self.headline = self.fig.suptitle("", fontsize=11, y=0.985)
 
-    def _place_maps(self, count):
-        """Lay ``count`` maps out in the grid that makes them largest, centred in the area, with the colour
-        bar just right of it (done again only when the count changes)."""
-        if self.placed == count:
-            return
-        self.placed = count
+    def _place_maps(self, count, H, W):
+        """The grid of ``count`` maps of H x W that makes them largest in the area, centred, with the colour
+        bar just right of it; returns its number of columns."""
         width, height = self.fig.get_size_inches()
         left, bottom, right, top = self.area
         area_w, area_h = (right - left) * width, (top - bottom) * height
-        cols = max(range(1, count + 1), key=lambda c: min(area_w / c, area_h / math.ceil(count / c)))
-        rows = math.ceil(count / cols)
-        cell = min(area_w / cols, area_h / rows)               # inches per map, with its gap
-        x0 = left + (area_w - cols * cell) / 2 / width          # centre the grid in its area
-        y_top = top - (area_h - rows * cell) / 2 / height
-        for i, ax in enumerate(self.map_axes[:count]):
-            r, c = divmod(i, cols)
-            ax.set_position((x0 + c * cell / width, y_top - (r + 1) * cell / height,
-                             0.94 * cell / width, 0.94 * cell / height))
-        bar_h = min(rows * cell / height, top - bottom)
-        self.bar_cax.set_position((x0 + cols * cell / width + 0.01, y_top - rows * cell / height + 0.05 * bar_h,
-                                   0.012, 0.9 * bar_h))
+
+        def size(cols):                                        # inches per image pixel with ``cols`` columns
+            return min(area_w / (cols * (W + 1) - 1), area_h / (-(-count // cols) * (H + 1) - 1))
+        cols = max(range(1, count + 1), key=size)
+        box_w = (cols * (W + 1) - 1) * size(cols) / width
+        box_h = (-(-count // cols) * (H + 1) - 1) * size(cols) / height
+        x0, y0 = left + (right - left - box_w) / 2, bottom + (top - bottom - box_h) / 2
+        self.maps_ax.set_position((x0, y0, box_w, box_h))
+        self.bar_cax.set_position((x0 + box_w + 0.015, y0 + 0.05 * box_h, 0.012, 0.9 * box_h))
+        return cols
 
     def show_input(self, image, title, headline):
         """The input (H, W) in grey, its title, and the figure's headline."""
@@ -231,10 +233,9 @@ class LayerDrawing(Drawing):
         self.input_title.set_text(title)
         self.headline.set_text(headline)
 
-    def _panels(self, maps=0, vector=False, bars=False):
-        for k, ax in enumerate(self.map_axes):
-            ax.set_visible(k < maps)
-        self.bar_cax.set_visible(maps > 0 or vector)
+    def _panels(self, maps=False, vector=False, bars=False):
+        self.maps_ax.set_visible(maps)
+        self.bar_cax.set_visible(maps or vector)
         self.vector_ax.set_visible(vector)
         self.bar_ax.set_visible(bars)
 
@@ -242,23 +243,20 @@ class LayerDrawing(Drawing):
         """Feature maps (C, H, W) on one colour scale: PuOr centred on 0 if signed, else viridis from 0.
         Returns the scale ``(lo, hi, signed)``."""
         C, H, W = out.shape
-        self._panels(maps=C)
-        self._place_maps(C)
+        self._panels(maps=True)
         signed = bool(np.any(out < 0))
         lo, hi = symmetric_limits(out) if signed else (0.0, float(out.max()) or 1.0)
-        for c in range(C):
-            art = self.map_arts[c]
-            art.set_data(out[c])
-            art.set_extent((-0.5, W - 0.5, H - 0.5, -0.5))
-            art.set_cmap(DIVERGING if signed else SEQUENTIAL)     # signed: 0 in the middle of PuOr
-            art.set_clim(lo, hi)
-        self.colour_bar.update_normal(self.map_arts[0])
+        tiles = mosaic(out, self._place_maps(C, H, W))
+        self.maps_art.set_data(tiles)
+        self.maps_art.set_extent((-0.5, tiles.shape[1] - 0.5, tiles.shape[0] - 0.5, -0.5))
+        self.maps_art.set_cmap(map_cmap(signed))                 # signed: 0 in the middle of PuOr
+        self.maps_art.set_clim(lo, hi)
+        self.colour_bar.update_normal(self.maps_art)
         return lo, hi, signed
 
     def show_vector(self, picture):
         """A flattened layer output drawn as (rows, columns): one row per channel of the layer before."""
         self._panels(vector=True)
-        self.placed = None
         self.bar_cax.set_position((0.92, 0.2, 0.012, 0.56))
         self.vector_art.set_data(picture)
         self.vector_art.set_extent((-0.5, picture.shape[1] - 0.5, picture.shape[0] - 0.5, -0.5))

@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.patches import Circle, Rectangle
 
 from .canvas import Drawing
-from .style import (BACKWARD, DIVERGING, FORWARD, IMAGE, SEQUENTIAL, TEAL, arrow, label_cells, number_texts,
+from .style import (BACKWARD, as_array, DIVERGING, FORWARD, IMAGE, SEQUENTIAL, TEAL, arrow, label_cells, number_texts,
                     square_grid, write_numbers,
                     symmetric_limits)
 
@@ -67,6 +67,7 @@ def show_panels(panels, numbers=True, fmt="{:.2f}", cmap=None, size=2.0):
     Signed arrays get the diverging map centred on 0, others viridis (or ``cmap``, e.g. "gray"),
     each value written in its cell when ``numbers``. Returns the Figure.
     """
+    panels = [(title, as_array("show_panels", f"panel {title!r}", values, "(H, W)")) for title, values in panels]
     size = max(size, 0.33 * max(np.shape(values)[-1] for _, values in panels))   # room for 9 pt numbers
     fig, axes = plt.subplots(1, len(panels), figsize=(size * len(panels), size + 0.4), dpi=80,
                              layout="constrained", squeeze=False)
@@ -133,7 +134,7 @@ class StepperDrawing(Drawing):
         self.g_art = heatmap(ax_g, np.zeros((3, 3)), "gradient")
         n = len(images)
         self.bars = ax_p.bar(np.arange(n), np.zeros(n), color=TEAL)
-        ax_p.axhline(0.5, color="0.3", ls="--", lw=1)
+        half = ax_p.axhline(0.5, color="0.3", ls="--", lw=1)                # chance: drawn over the bars
         H, W = images.shape[-2:]
         strip = np.full((H, n * (W + 1) - 1), np.nan)      # the images side by side, NaN gaps
         for i in range(n):
@@ -146,14 +147,19 @@ class StepperDrawing(Drawing):
         ax_p.set_yticks([0, 0.5, 1])
         ax_p.tick_params(labelsize=8)
         ax_p.set_title("P(true class)", fontsize=9, y=1)
+        self.changing(self.full_line, self.batch_line, *self.bars, half, self.w_art[0], *self.w_art[1], self.g_art[0],
+                      *self.g_art[1])
 
     def show(self, full_losses, batch_losses, kernel, gradient, p_true):
         """Losses so far (lists), kernel and gradient (3, 3), and P(true class) per image (N,)."""
         n = len(full_losses)
         self.full_line.set_data(np.arange(n), full_losses)
         self.batch_line.set_data(np.arange(1, n), batch_losses)
-        self.ax_loss.set_xlim(-0.5, max(10, n))
-        self.ax_loss.set_ylim(0, max(1.0, 1.1 * max(full_losses + batch_losses)))
+        right = 10 * 2 ** max(0, int(np.ceil(np.log2(max(n, 1) / 10))))            # 10, 20, 40, ...: few redraws
+        limits = ((-0.5, right), (0, max(1.0, 1.1 * max(full_losses + batch_losses))))
+        if limits != (self.ax_loss.get_xlim(), self.ax_loss.get_ylim()):      # new ticks: draw all again
+            self.ax_loss.set(xlim=limits[0], ylim=limits[1])
+            self.stale()
         set_heatmap(*self.w_art, kernel)
         set_heatmap(*self.g_art, gradient)
         for bar, p in zip(self.bars, p_true):

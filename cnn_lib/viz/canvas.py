@@ -40,9 +40,9 @@ class Drawing:
         self._changing.extend(artists)
         return artists
 
-    def freeze_layout(self):
-        """Keep the layout of the first rendering: later renderings skip the layout pass (~10 ms)."""
-        self.fig.set_layout_engine(None)
+    def stale(self):
+        """Something fixed changed (axis limits, ticks): the next rendering draws everything again."""
+        self._background = None
 
     def png(self):
         """The figure as PNG bytes (RGB, light compression: quick to make, still small)."""

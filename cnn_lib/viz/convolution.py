@@ -4,8 +4,8 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .canvas import Drawing
-from .style import (DIVERGING, HIGHLIGHT, IMAGE, heading, label_cells, number_texts, show_array, symmetric_limits,
-                    write_numbers)
+from .style import (DIVERGING, HIGHLIGHT, IMAGE, as_array, heading, label_cells, number_texts, show_array,
+                    symmetric_limits, write_numbers)
 
 
 def map_style(weights, values):
@@ -28,6 +28,7 @@ def kernel_gallery(kernels, maps, detail=None, columns=2, figsize=(9, 9.5)):
     ``detail``: optional ``(top, left, height, width)``: draw only that window of each map, so thin
     edges are not lost when a large map is shrunk to fit the page.
     """
+    kernels = {name: as_array("kernel_gallery", f"kernel {name!r}", w, "(k, k)") for name, w in kernels.items()}
     rows = -(-len(kernels) // columns)
     fig, axes = plt.subplots(rows, 2 * columns, figsize=figsize, dpi=72, layout="constrained",
                              gridspec_kw={"width_ratios": [1, 2.2] * columns})
@@ -55,7 +56,7 @@ def maps_figure(maps, titles, boxes=(), numbers=False, figsize=None, cmap=None, 
     the colours on 0) default to what each array's sign suggests. ``limit``: colour range
     ``(-limit, limit)`` for every panel (values beyond it saturate).
     """
-    n = len(maps)
+    maps, n = [as_array("maps_figure", "each map", m, "(H, W)") for m in maps], len(maps)
     fig, axes = plt.subplots(1, n, figsize=figsize or (3 * n, 3), dpi=72, layout="constrained", squeeze=False)
     for ax, values, title in zip(axes[0], maps, titles):
         image = show_array(ax, values, title=title, cmap=cmap, signed=signed)
@@ -74,6 +75,7 @@ def profile_figure(row, response, label, figsize=(8, 3.6)):
     Output node ``j`` of a k-wide kernel sits over input column ``j + k // 2`` (its centre), so
     the response is drawn shifted by ``k // 2`` columns, under the pixels it compares.
     """
+    row, response = (as_array("profile_figure", name, v, "(W,)") for name, v in (("row", row), ("response", response)))
     shift = (len(row) - len(response)) // 2
     fig, (top, bottom) = plt.subplots(2, 1, figsize=figsize, dpi=72, sharex=True, layout="constrained")
     top.plot(np.arange(len(row)), row, color="black")
@@ -146,6 +148,8 @@ class NodeDrawing(Drawing):
         heading(axes[3], f"feature map {y.shape[0]} x {y.shape[1]}")
         heading(axes[1], "patch × kernel weight")
         self.sum_text = heading(axes[2], "= products")
+        self.changing(self.field, self.node, self.patch, self.products, self.sum_text,
+                      *self.texts["patch"], *self.texts["products"])
 
     def show(self, i, j):
         """Outline node (i, j) and its receptive field; fill in patch, weights, products and their sum."""
@@ -167,6 +171,7 @@ class NodeDrawing(Drawing):
 def node_figure(x, w, i, j, stride=1, figsize=(10, 2.6)):
     """A pyplot Figure of node (i, j) of ``conv2d(x, w)`` for a 2-D input ``x`` and (k, k) kernel ``w``."""
     from ..functional import conv2d
+    x, w = as_array("node_figure", "x", x, "(H, W)"), as_array("node_figure", "w", w, "(k, k)")
     y = conv2d(x[None, None], w[None, None], stride=stride)[0, 0]     # (H, W) -> (OH, OW)
     fig = plt.figure(figsize=figsize, dpi=72, layout="constrained")
     NodeDrawing(x, w, y, stride, fig=fig).show(i, j)

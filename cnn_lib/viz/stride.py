@@ -14,8 +14,8 @@ from matplotlib.patches import Rectangle
 
 from ..stride_tools import kernel_starts, never_read
 from .canvas import Drawing
-from .style import (CURRENT, EMPTY, GAP, IMAGE, LIMITS, NEVER, PAD, TAP, cell_borders, lanes_image, legend_handles,
-                    pixel_list, show_array)
+from .style import (CURRENT, EMPTY, GAP, IMAGE, LIMITS, NEVER, PAD, TAP, as_array, cell_borders, lanes_image,
+                    legend_handles, pixel_list, show_array)
 from .style import axis_categories, grid_image  # noqa: F401 - notebook 03's names, kept importable from here
 
 
@@ -68,6 +68,7 @@ def downsampling_figure(image, full, strided, stride):
     Both maps share one diverging colour scale, clipped at the 99th percentile of ``|full|`` so
     that a few very strong edges do not wash out the rest.
     """
+    image, full = (as_array("downsampling_figure", name, v, "(H, W)") for name, v in (("image", image), ("full", full)))
     fig, axes = plt.subplots(1, 3, figsize=(9, 3.3), dpi=80, layout="constrained")
     limit = float(np.percentile(np.abs(full), 99)) or 1.0
     show_array(axes[0], image, f"input {image.shape[0]} x {image.shape[1]}", cmap=IMAGE)
@@ -104,7 +105,8 @@ class TextStamps:
     def place(self, labels):
         """Show ``labels``, a list of ``(text, x, y, ha, va)`` in figure pixels; hide the rest of the pool."""
         if len(labels) > len(self.pool):
-            raise ValueError(f"TextStamps.place: {len(labels)} labels but a pool of {len(self.pool)}.")
+            raise ValueError(f"TextStamps.place: at most {len(self.pool)} labels fit the pool, got {len(labels)}. "
+                             f"Hint: make the TextStamps with a larger count.")
         for i, image in enumerate(self.pool):
             image.set_visible(i < len(labels))
             if i < len(labels):

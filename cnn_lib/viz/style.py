@@ -25,6 +25,24 @@ TEAL = "#21918c"        # viridis' middle: a third series (bars of P(true class)
 LEARNS, FIXED = "#bfe5a0", "#eeeeee"  # boxes: light viridis green for layers that learn, grey for the others
 
 
+def as_array(func, name, values, layout):
+    """``values`` as a float array with the axes ``layout`` names (e.g. "(H, W)"), all finite; else a ValueError
+    naming ``func``, what came and a hint (the classic slip: a whole (N, C, H, W) batch where one map goes)."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        array = np.empty(0)
+    ndim = len([axis for axis in layout.strip("()").split(",") if axis.strip()])
+    if array.ndim != ndim or array.size == 0 or not np.all(np.isfinite(array)):
+        shape = np.shape(values) if array.size else type(values).__name__
+        hint = ("take one example and channel first, e.g. x[0, 0] for a (N, C, H, W) batch" if array.ndim > ndim
+                else "replace NaN or inf values first" if array.size and array.ndim == ndim
+                else f"pass a {layout} array")
+        raise ValueError(f"{func}: {name} must be a non-empty array {layout} of finite numbers, got {shape}. "
+                         f"Hint: {hint}.")
+    return array
+
+
 def symmetric_limits(values):
     """``(-m, m)`` with ``m`` the largest |value|, so 0 sits in the middle of a diverging colour map."""
     m = float(np.max(np.abs(values))) if np.size(values) else 1.0
@@ -37,7 +55,7 @@ def show_array(ax, values, title="", cmap=None, signed=None, numbers=False, fmt=
     ``signed``: centre the colours on 0 (default: when the array has negative values).
     ``numbers``: also write each value in its cell (for small arrays such as 3x3 kernels).
     """
-    values = np.asarray(values)
+    values = as_array("show_array", "values", values, "(H, W)")
     if signed is None:
         signed = bool(np.any(values < 0))
     cmap = cmap or (DIVERGING if signed else SEQUENTIAL)
@@ -74,7 +92,8 @@ def write_numbers(texts, values, image, fmt="{:.2g}", labels=None):
     the cell ``image`` (the AxesImage under the numbers) gives it. ``labels``: rows*cols strings to write
     instead of ``fmt``-ed values. Texts beyond the values are hidden."""
     values = np.asarray(values)
-    colours = readable_on(image.cmap(image.norm(values)))        # (rows, cols) colour names
+    with np.errstate(all="ignore"):                            # +-1e308 colour limits overflow numpy
+        colours = readable_on(image.cmap(image.norm(values)))    # (rows, cols) colour names
     k = values.shape[1] if values.ndim == 2 else 1
     for index, text in enumerate(texts):
         visible = index < values.size
@@ -111,6 +130,23 @@ def square_grid(ax, x0, y0, rows, cols, cell, values=None, cmap=IMAGE, vlim=(0, 
         for j in range(cols):
             shade = "white" if values is None else colours((values[i, j] - vlim[0]) / (vlim[1] - vlim[0]))
             ax.add_patch(Rectangle((x0 + j * cell, y0 - (i + 1) * cell), cell, cell, fc=shade, ec="0.4", lw=0.6))
+
+
+def mosaic(maps, columns):
+    """Feature maps (K, H, W) side by side in one image: (rows*(H+1)-1, columns*(W+1)-1), NaN between
+    (the gaps: draw them with :func:`map_cmap`). One image draws far quicker than K small ones."""
+    K, H, W = maps.shape
+    rows = -(-K // columns)
+    tiled = np.full((rows, H + 1, columns, W + 1), np.nan, dtype=np.float32)     # with a gap row and column
+    padded = np.concatenate([maps, np.full((rows * columns - K, H, W), np.nan)])  # (K, H, W) -> (rows*cols, H, W)
+    tiled[:, :H, :, :W] = padded.reshape(rows, columns, H, W).transpose(0, 2, 1, 3)   # -> (rows, H, cols, W)
+    return tiled.reshape(rows * (H + 1), columns * (W + 1))[:-1, :-1]
+
+
+def map_cmap(signed):
+    """Colour map for feature maps: PuOr (0 white, in the middle) if signed, viridis from 0 if not.
+    NaN, the gaps between tiled maps, draws white on viridis and grey on PuOr (where 0 is white)."""
+    return colormaps[DIVERGING if signed else SEQUENTIAL].with_extremes(bad="0.55" if signed else "white")
 
 
 def cell_borders(columns, rows, cell_height=1):

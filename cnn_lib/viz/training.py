@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .canvas import Drawing
-from .style import DIVERGING, GUESS, IMAGE, NEUTRAL, SEQUENTIAL, readable_on, symmetric_limits
+from .style import DIVERGING, GUESS, IMAGE, NEUTRAL, as_array, map_cmap, mosaic, readable_on, symmetric_limits
 
 
 def tile_maps(maps, columns):
@@ -17,24 +17,9 @@ def tile_maps(maps, columns):
     weak beside a strong one (signed maps land in [-1, 1], non-negative ones in [0, 1]); the NaN
     cells between them draw as gaps.
     """
-    maps = np.asarray(maps, dtype=np.float32)
-    K, H, W = maps.shape
-    rows = -(-K // columns)
-    scale = float(np.abs(maps).max()) if maps.size else 0.0
-    scaled = maps / (scale if scale > 0 else 1)
-    mosaic = np.full((rows * (H + 1) - 1, columns * (W + 1) - 1), np.nan, dtype=np.float32)
-    for k in range(K):
-        r, c = divmod(k, columns)
-        mosaic[r * (H + 1):r * (H + 1) + H, c * (W + 1):c * (W + 1) + W] = scaled[k]
-    return mosaic
-
-
-def _map_cmap(signed):
-    """Colour map for feature maps: PuOr (0 white, in the middle) if signed, viridis from 0 if not.
-
-    NaN, the gaps between tiled maps, draws white on viridis and grey on PuOr (where 0 is white).
-    """
-    return plt.get_cmap(DIVERGING if signed else SEQUENTIAL).with_extremes(bad="0.55" if signed else "white")
+    maps = as_array("tile_maps", "maps", maps, "(K, H, W)").astype(np.float32)
+    scale = float(np.abs(maps).max())
+    return mosaic(maps / (scale if scale > 0 else 1), columns)
 
 
 def _off(ax):
@@ -45,7 +30,7 @@ def _off(ax):
 def digits_figure(images, titles, columns=10, size=0.95):
     """Grey digits in a grid, each with a (short) title: images (N, 1, H, W) or (N, H, W) in [0, 1]."""
     images = np.asarray(images).reshape(len(images), *np.shape(images)[-2:])    # (N, 1, H, W) -> (N, H, W)
-    rows = -(-len(images) // columns)
+    rows = max(1, -(-len(images) // columns))                                    # no images: one empty row
     fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.3), dpi=80,
                              squeeze=False, layout="constrained")
     for ax in axes.flat:
@@ -91,7 +76,7 @@ def confusion_figure(matrix, figsize=(5.2, 4.4)):
     Rows are true classes, columns predicted ones. The diagonal (correct answers) is light grey,
     so the colour scale is spent on the off-diagonal mistakes.
     """
-    matrix = np.asarray(matrix)
+    matrix = as_array("confusion_figure", "matrix", matrix, "(K, K)").astype(int)
     K = len(matrix)
     mistakes = np.where(np.eye(K, dtype=bool), np.nan, matrix).astype(float)    # diagonal -> NaN (grey)
     cmap = plt.get_cmap("cividis").with_extremes(bad="#dddddd")
@@ -118,6 +103,7 @@ def kernels_figure(kernels, titles=None, columns=8, size=1.0):
 
     Each kernel is scaled to its own largest |weight|, so its pattern shows whatever its size.
     """
+    kernels = [as_array("kernels_figure", f"kernel {i}", k, "(h, w)") for i, k in enumerate(kernels)]
     rows = -(-len(kernels) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.2), dpi=80,
                              squeeze=False, layout="constrained")
@@ -134,7 +120,7 @@ def _maps_panel(ax, maps, name):
     """Draw feature maps (C, H, W) as one tiled image on ``ax``; returns the AxesImage."""
     C, H, W = maps.shape
     signed = bool(np.any(maps < 0))
-    image = ax.imshow(tile_maps(maps, _columns(C)), cmap=_map_cmap(signed), vmin=-1 if signed else 0, vmax=1,
+    image = ax.imshow(tile_maps(maps, _columns(C)), cmap=map_cmap(signed), vmin=-1 if signed else 0, vmax=1,
                       interpolation="nearest")
     ax.set_title(f"{name}\n{C} maps of {H} x {W}", fontsize=10)
     _off(ax)
@@ -159,6 +145,7 @@ def feature_maps_figure(image, rows, figsize=(10, 5.0)):
     ``rows``: a list of figure rows, each a list of ``(name, maps)`` with maps (C, H, W) of one
     input (e.g. ``model.layer_outputs(...)[i][0]``). The digit sits left of the first row.
     """
+    image = as_array("feature_maps_figure", "image", image, "(H, W)")
     columns = 1 + max(len(row) for row in rows)
     fig, axes = plt.subplots(len(rows), columns, figsize=figsize, dpi=80, squeeze=False, layout="constrained")
     for ax in axes.flat:

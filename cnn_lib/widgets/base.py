@@ -102,12 +102,13 @@ class Explorer:
             self._busy = False
         self.status.value = text
         state = {"ok": self._explained is None, "reason": self._explained, **self.facts}
-        self.marker.value = (f"<span class=\"explorer-state\" data-state='"
-                             f"{html.escape(json.dumps(state, default=lambda v: v.item() if isinstance(v, np.generic) else str(v)))}'></span>")
+        text = json.dumps(state, default=lambda v: v.item() if isinstance(v, np.generic) else str(v))
+        self.marker.value = f"<span class=\"explorer-state\" data-state='{html.escape(text)}'></span>"
         self.last_update_seconds = time.perf_counter() - start
 
     def update(self):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__}.update: a subclass must redraw and return the status text, "
+                                  f"got the base Explorer's. Hint: define update() in your explorer class.")
 
     def explain(self, problem, reason="impossible"):
         """Status text for a setting that cannot work: said in words, the last drawing kept.

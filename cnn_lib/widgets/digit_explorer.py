@@ -95,7 +95,8 @@ class DigitExplorer(Explorer):
         probs, label = self.probs[i], int(self.y[i])
         self.drawing.show(self.x[i, 0], probs, self.maps_of(i), label)
         guess, second = int(probs.argmax()), int(np.argsort(probs)[-2])
-        self.facts.update(digit=i, label=label, guess=guess, right=guess == label, only_mistakes=self.only_mistakes.value,
+        self.facts.update(digit=i, label=label, guess=guess, right=guess == label,
+                          only_mistakes=self.only_mistakes.value,
                           mistake=self.slider.value if self.only_mistakes.value else None, mistakes=len(self.mistakes))
         where = f"mistake {self.slider.value + 1} of {len(indices)}: " if self.only_mistakes.value else ""
         return (f"{where}test digit {i}: true {label}, guess {guess} ({probs[guess]:.0%}), "

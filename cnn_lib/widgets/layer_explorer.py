@@ -30,7 +30,7 @@ class LayerExplorer(Explorer):
         if not isinstance(models, (Sequential, dict)) or not all(isinstance(m, Sequential) for m in dict(
                 models if isinstance(models, dict) else {"network": models}).values()):
             raise TypeError(f"LayerExplorer: models must be a Sequential or a dict {{name: Sequential}}, got "
-                            f"{type(models).__name__}. Hint: pass the network, e.g. LayerExplorer(model, x_test, y_test).")
+                            f"{type(models).__name__}. Hint: pass the network: LayerExplorer(model, x_test, y_test).")
         self.models = {"network": models} if isinstance(models, Sequential) else dict(models)
         self.images, self.labels = np.asarray(images), np.asarray(labels)
         if self.images.ndim != 4 or len(self.images) != len(self.labels) or len(self.images) == 0:
@@ -53,8 +53,7 @@ class LayerExplorer(Explorer):
         index = check_range("LayerExplorer", "index", index, 0, len(self.images) - 1,
                             hint=f"index picks one of the {len(self.images)} images given, 0 to {len(self.images) - 1}")
         check_choice("LayerExplorer", "layer", layer, keys)
-        n_maps = max(r["output_shape"][0] for r in self.rows if len(r["output_shape"]) == 3)
-        super().__init__(drawing=LayerDrawing(n_maps, self.rows[-1]["nodes"]))
+        super().__init__(drawing=LayerDrawing(self.rows[-1]["nodes"]))
         self.digit = widgets.IntSlider(value=index, min=0, max=len(self.images) - 1, description="test digit",
                                        continuous_update=False)
         self.use_photo = widgets.ToggleButton(value=False, description="use the photo", disabled=photo is None)
