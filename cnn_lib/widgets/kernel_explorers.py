@@ -54,8 +54,8 @@ class KernelExplorer(Explorer):
                                 description="kernel size", continuous_update=False)
         self.size_note = widgets.HTML()
         self.stride = self.int_slider("stride", stride, 1, 8, description="stride", continuous_update=False)
-        self.cells = [widgets.FloatText(value=float(v), layout=widgets.Layout(width="62px"))
-                      for v in kernel("sobel_x").flat]
+        self.cells = [widgets.FloatText(value=float(v), layout=widgets.Layout(width="62px")).add_class("custom-weight")
+                      for v in kernel("sobel_x").flat]                 # the class: for the browser tests
         self._sizes, self._last_name = {}, None  # the size each resizable kernel was last shown at
         grid = widgets.GridBox(self.cells, layout=widgets.Layout(grid_template_columns="repeat(3, 66px)"))
         self.custom_box = widgets.VBox([widgets.Label("custom 3x3 weights:"), grid])
