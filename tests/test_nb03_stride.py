@@ -15,8 +15,8 @@ from cnn_lib.exercises.stride import (check_alexnet_224, check_article_stride_6,
                                       check_output_size, check_same_padding, check_stride_for,
                                       check_stride_for_target)
 from cnn_lib.stride_tools import coverage, kernel_starts, never_read, strides_for  # noqa: E402
-from cnn_lib.viz.stride import (CURRENT, GAP, NEVER, PAD, TAP, StrideDrawing, TextStamps,  # noqa: E402
-                                downsampling_figure, grid_image, lanes_image, pixel_list, positions_figure)
+from cnn_lib.viz.stride import StrideDrawing, TextStamps, downsampling_figure, positions_figure  # noqa: E402
+from cnn_lib.viz.style import CURRENT, GAP, NEVER, PAD, TAP, grid_image, lanes_image, pixel_list  # noqa: E402
 from cnn_lib.widgets.stride_explorer import StrideExplorer  # noqa: E402
 
 SMALL = list(itertools.product(range(1, 19), range(1, 6), range(1, 5), range(0, 3), range(1, 4)))

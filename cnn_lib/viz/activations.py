@@ -13,7 +13,7 @@ from matplotlib.ticker import MaxNLocator
 from ..arithmetic import linear_params
 from ..layers import Conv2d
 from .canvas import Drawing
-from .style import (DIVERGING, IMAGE, LABEL, OTHER, SEQUENTIAL, as_array, map_cmap, mosaic, show_array,
+from .style import (CURVE, DIVERGING, IMAGE, LABEL, OTHER, SEQUENTIAL, as_array, map_cmap, mosaic, show_array,
                     symmetric_limits)
 
 COLUMNS = ("#", "layer", "kind", "output shape", "nodes", "parameters", "fully connected would need")
@@ -155,7 +155,7 @@ def cross_entropy_figure(marked, figsize=(5, 3)):
                          f"Hint: -ln(0) is infinite; mark p = 0.01 instead of 0.")
     fig, ax = plt.subplots(figsize=figsize, dpi=80, layout="constrained")
     p = np.linspace(0.005, 1, 400)
-    ax.plot(p, -np.log(p), color="#4b2991")
+    ax.plot(p, -np.log(p), color=CURVE)
     for q in marked:
         ax.plot(q, -np.log(q), "o", color=LABEL)
         right = q > 0.7                                    # label the points near p = 1 on their left

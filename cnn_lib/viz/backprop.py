@@ -5,9 +5,8 @@ import numpy as np
 from matplotlib.patches import Circle, Rectangle
 
 from .canvas import Drawing
-from .style import (BACKWARD, as_array, DIVERGING, FORWARD, IMAGE, SEQUENTIAL, TEAL, arrow, label_cells, number_texts,
-                    square_grid, write_numbers,
-                    symmetric_limits)
+from .style import (BACKWARD, DARK, DIVERGING, FORWARD, IMAGE, PANEL, SEQUENTIAL, TEAL, arrow, as_array, label_cells,
+                    number_texts, square_grid, symmetric_limits, write_numbers)
 
 
 def draw_tiny_cnn(image=None, kernel=None, classes=("vertical", "horizontal")):
@@ -26,7 +25,7 @@ def draw_tiny_cnn(image=None, kernel=None, classes=("vertical", "horizontal")):
     ax.set_aspect("equal")
     ax.set_axis_off()
     top, cell = 22, 2.0                                   # grids hang down from about y = top
-    ax.add_patch(Rectangle((0.2, 1.8), 88.3, 27.7, fc="#f2f2f2", ec="0.5", lw=1, zorder=-1))
+    ax.add_patch(Rectangle((0.2, 1.8), 88.3, 27.7, fc=PANEL, ec="0.5", lw=1, zorder=-1))
     ax.text(1.2, 28.7, "the model (all that predictions use): input x -> logits", va="top", fontsize=9)
     square_grid(ax, 1, top, 6, 6, cell, image)
     ax.add_patch(Rectangle((1, top - 3 * cell), 3 * cell, 3 * cell, fill=False, ec=FORWARD, lw=2))
@@ -87,7 +86,7 @@ def plot_loss_curves(curves, title="Training loss for three learning rates"):
     """One line per learning rate: ``curves`` maps a label to losses, one per iteration (log scale)."""
     fig, ax = plt.subplots(figsize=(6.5, 3.4), dpi=80, layout="constrained")
     for (label, losses), style, colour in zip(curves.items(), ["-", "--", ":", "-."],
-                                              ["#440154", "#21918c", "#e66101", "0.3"]):
+                                              [DARK, TEAL, BACKWARD, "0.3"]):
         ax.plot(np.arange(len(losses)), losses, style, color=colour, lw=2, label=label)
     ax.set_yscale("log")
     ax.set_xlabel("iteration")

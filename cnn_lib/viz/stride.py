@@ -14,9 +14,8 @@ from matplotlib.patches import Rectangle
 
 from ..stride_tools import kernel_starts, never_read
 from .canvas import Drawing
-from .style import (CURRENT, EMPTY, GAP, IMAGE, LIMITS, NEVER, PAD, TAP, as_array, cell_borders, lanes_image,
-                    legend_handles, pixel_list, show_array)
-from .style import axis_categories, grid_image  # noqa: F401 - notebook 03's names, kept importable from here
+from .style import (CURRENT, EMPTY, GAP, IMAGE, LIMITS, NEVER, PAD, TAP, as_array, cell_borders, grid_image,
+                    lanes_image, legend_handles, pixel_list, show_array)
 
 
 def positions_figure(cases, titles=None, width=8.0):

@@ -22,6 +22,8 @@ HIGHLIGHT = "deepskyblue"   # outlines: stand out on grey photos and on purple-o
 OTHER, LABEL = "#7fa9d6", "#e08214"   # class bars: blue for the other classes, orange (and hatched) for the label
 NEUTRAL, GUESS = "#bbbbbb", "#3b528b"  # probability bars: grey, and viridis blue for the network's guess
 TEAL = "#21918c"        # viridis' middle: a third series (bars of P(true class))
+DARK, CURVE = "#440154", "#4b2991"     # viridis' dark end (a first series); a deep purple for single curves
+PANEL, UNUSED = "#f2f2f2", "#dddddd"   # light greys: a background box; cells left out of a colour scale
 LEARNS, FIXED = "#bfe5a0", "#eeeeee"  # boxes: light viridis green for layers that learn, grey for the others
 
 

@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .canvas import Drawing
-from .style import DIVERGING, GUESS, IMAGE, NEUTRAL, as_array, map_cmap, mosaic, readable_on, symmetric_limits
+from .style import DIVERGING, GUESS, IMAGE, NEUTRAL, UNUSED, as_array, map_cmap, mosaic, readable_on, symmetric_limits
 
 
 def tile_maps(maps, columns):
@@ -79,7 +79,7 @@ def confusion_figure(matrix, figsize=(5.2, 4.4)):
     matrix = as_array("confusion_figure", "matrix", matrix, "(K, K)").astype(int)
     K = len(matrix)
     mistakes = np.where(np.eye(K, dtype=bool), np.nan, matrix).astype(float)    # diagonal -> NaN (grey)
-    cmap = plt.get_cmap("cividis").with_extremes(bad="#dddddd")
+    cmap = plt.get_cmap("cividis").with_extremes(bad=UNUSED)
     fig, ax = plt.subplots(figsize=figsize, dpi=80, layout="constrained")
     top = max(np.nanmax(mistakes), 1)
     image = ax.imshow(mistakes, cmap=cmap, vmin=0, vmax=top)

@@ -97,7 +97,7 @@ class Explorer:
                 if self._explained is None or not self.image.value:     # an explanation keeps the last drawing
                     self.render()
         except Exception as error:               # noqa: BLE001 - a callback must never raise into the kernel
-            text = self.explain(f"{type(error).__name__}: {error}", reason="error")
+            text = self.explain(html.escape(f"{type(error).__name__}: {error}", quote=False), reason="error")
         finally:
             self._busy = False
         self.status.value = text
@@ -116,7 +116,7 @@ class Explorer:
         ``reason``: a short stable word for the marker (tests read it, not the words).
         """
         self._explained = reason
-        return f"<b>Cannot draw this:</b> {html.escape(str(problem), quote=False)}"
+        return f"<b>Cannot draw this:</b> {problem}"
 
     def state(self):
         """What the explorer shows, for machines: ``ok`` (False after :meth:`explain`), ``reason`` and the
