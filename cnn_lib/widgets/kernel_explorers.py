@@ -7,6 +7,7 @@ from ..data import sample_image
 from ..functional import conv2d
 from ..kernels import KERNEL_NAMES, RESIZABLE, downscale, kernel
 from ..viz.convolution import KernelDrawing, NodeDrawing
+from ..viz.style import as_array
 from .base import Explorer, check_choice, check_range
 
 MAX_NUMBERS = 5          # kernels up to 5 x 5 show their numbers; bigger ones only colours
@@ -15,19 +16,6 @@ MAX_NUMBERS = 5          # kernels up to 5 x 5 show their numbers; bigger ones o
 def small_photo():
     """The course photo in grey, shrunk 4x by block averaging: (600, 512) -> (150, 128), float32."""
     return downscale(sample_image(grey=True), 4)
-
-
-def _grey_image(owner, image, dtype):
-    """``image`` as a (H, W) array of finite numbers of ``dtype``, or a ValueError that says what came."""
-    try:
-        x = np.asarray(image, dtype=dtype)
-    except (TypeError, ValueError):
-        x = None
-    if x is None or x.ndim != 2 or x.size == 0 or not np.all(np.isfinite(x)):
-        got = f"shape {x.shape}" if x is not None else type(image).__name__
-        raise ValueError(f"{owner}: image must be a grey (H, W) array of finite numbers, got {got}. "
-                         f"Hint: for a colour (H, W, 3) photo use sample_image(grey=True), or image[..., 0].")
-    return x
 
 
 class KernelExplorer(Explorer):
@@ -43,7 +31,8 @@ class KernelExplorer(Explorer):
     image_width = 760
 
     def __init__(self, image=None, name="vertical_edge", size=3, stride=1):
-        self.x = small_photo() if image is None else _grey_image("KernelExplorer", image, np.float32)     # (H, W)
+        image = small_photo() if image is None else as_array("KernelExplorer", "image", image, "(H, W)")
+        self.x = image.astype(np.float32)                                               # (H, W)
         check_choice("KernelExplorer", "name", name, KERNEL_NAMES + ("custom",))
         if name not in RESIZABLE and size != 3:
             raise ValueError(f"KernelExplorer: size must be 3 for the {name!r} kernel, got {size!r}. Hint: only "
@@ -126,7 +115,7 @@ class NodeInspector(Explorer):
     image_width = 800
 
     def __init__(self, image=None, name="vertical_edge", stride=1):
-        self.x = small_photo()[95:105, 45:55] if image is None else _grey_image("NodeInspector", image, np.float64)
+        self.x = small_photo()[95:105, 45:55] if image is None else as_array("NodeInspector", "image", image, "(H, W)")
         if isinstance(name, str):
             self.w = kernel(check_choice("NodeInspector", "name", name, KERNEL_NAMES))
         else:

@@ -27,11 +27,10 @@ class LayerExplorer(Explorer):
     image_width = 760
 
     def __init__(self, models, images, labels, photo=None, index=0, layer=0):
-        if not isinstance(models, (Sequential, dict)) or not all(isinstance(m, Sequential) for m in dict(
-                models if isinstance(models, dict) else {"network": models}).values()):
+        self.models = {"network": models} if isinstance(models, Sequential) else models
+        if not isinstance(self.models, dict) or not all(isinstance(m, Sequential) for m in self.models.values()):
             raise TypeError(f"LayerExplorer: models must be a Sequential or a dict {{name: Sequential}}, got "
                             f"{type(models).__name__}. Hint: pass the network: LayerExplorer(model, x_test, y_test).")
-        self.models = {"network": models} if isinstance(models, Sequential) else dict(models)
         self.images, self.labels = np.asarray(images), np.asarray(labels)
         if self.images.ndim != 4 or len(self.images) != len(self.labels) or len(self.images) == 0:
             raise ValueError(f"LayerExplorer: expected images (N, C, H, W) and N labels, got shapes "
