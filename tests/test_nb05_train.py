@@ -115,7 +115,8 @@ def test_tile_maps_layout_gaps_and_scaling():
     mosaic = tile_maps(maps, columns=2)
     assert mosaic.shape == (2 * 3 - 1, 2 * 3 - 1)                          # 2 rows x 2 columns of 2x2, 1-pixel gaps
     assert np.isnan(mosaic[2]).all() and np.isnan(mosaic[:, 2]).all()     # the gaps
-    np.testing.assert_allclose(mosaic[:2, 3:], maps[1] / 6)                # one scale: over the largest |value| of all
+    np.testing.assert_allclose(mosaic[:2, 3:], maps[1] / 2)                # each map over its own max |value|
+    np.testing.assert_allclose(tile_maps(maps, 2, shared=True)[:2, 3:], maps[1] / 6)   # shared: the layer's max
     assert np.isnan(mosaic[3:, 3:]).all()                                 # no 4th map: left empty
     assert np.nanmax(np.abs(mosaic)) == 1
     assert not np.isnan(tile_maps(np.zeros((2, 3, 3)), 2)[:, :3]).any()   # an all-zero map stays 0, not NaN

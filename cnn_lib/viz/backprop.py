@@ -60,20 +60,22 @@ def draw_tiny_cnn(image=None, kernel=None, classes=("vertical", "horizontal")):
     return fig
 
 
-def show_panels(panels, numbers=True, fmt="{:.2f}", cmap=None, size=2.0):
+def show_panels(panels, numbers=True, fmt="{:.2f}", cmap=None, size=2.0, shared=False):
     """A row of small 2-D arrays side by side: ``panels`` is a list of ``(title, array (H, W))``.
 
     Signed arrays get the diverging map centred on 0, others viridis (or ``cmap``, e.g. "gray"),
-    each value written in its cell when ``numbers``. Returns the Figure.
+    each value written in its cell (9 pt; panels grow to fit) when ``numbers``. ``shared``: one
+    colour scale for all panels (use it whenever the panels' values are compared). Returns the Figure.
     """
     panels = [(title, as_array("show_panels", f"panel {title!r}", values, "(H, W)")) for title, values in panels]
     size = max(size, 0.33 * max(np.shape(values)[-1] for _, values in panels))   # room for 9 pt numbers
     fig, axes = plt.subplots(1, len(panels), figsize=(size * len(panels), size + 0.4), dpi=80,
                              layout="constrained", squeeze=False)
+    everything = np.concatenate([np.ravel(values) for _, values in panels])
     for ax, (title, values) in zip(axes[0], panels):
-        values = np.asarray(values)
-        signed = bool(np.any(values < 0))
-        vmin, vmax = symmetric_limits(values) if signed else (0, max(float(values.max()), 1e-12))
+        scale = everything if shared else values
+        signed = bool(np.any(scale < 0))
+        vmin, vmax = symmetric_limits(scale) if signed else (0, max(float(scale.max()), 1e-12))
         image = ax.imshow(values, cmap=cmap or (DIVERGING if signed else SEQUENTIAL), vmin=vmin, vmax=vmax)
         ax.set(xticks=[], yticks=[])
         ax.set_title(title, fontsize=9)

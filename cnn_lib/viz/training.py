@@ -10,16 +10,16 @@ from .canvas import Drawing
 from .style import DIVERGING, GUESS, IMAGE, NEUTRAL, UNUSED, as_array, map_cmap, mosaic, readable_on, symmetric_limits
 
 
-def tile_maps(maps, columns):
+def tile_maps(maps, columns, shared=False):
     """Feature maps (K, H, W) side by side in one image: (rows*(H+1)-1, columns*(W+1)-1), NaN between.
 
-    All maps are divided by the largest |value| among them: one colour scale, so a weak map looks
-    weak beside a strong one (signed maps land in [-1, 1], non-negative ones in [0, 1]); the NaN
-    cells between them draw as gaps.
+    Each map is divided by its own largest |value| (so each uses the whole colour range; signed
+    maps land in [-1, 1], non-negative ones in [0, 1]), or with ``shared`` all by the largest of
+    the layer (one scale: a weak map looks weak beside a strong one); the NaN cells draw as gaps.
     """
     maps = as_array("tile_maps", "maps", maps, "(K, H, W)").astype(np.float32)
-    scale = float(np.abs(maps).max())
-    return mosaic(maps / (scale if scale > 0 else 1), columns)
+    scale = np.abs(maps).max(axis=None if shared else (1, 2), keepdims=True)   # (1, 1, 1) or (K, 1, 1)
+    return mosaic(maps / np.where(scale > 0, scale, 1), columns)
 
 
 def _off(ax):
@@ -116,11 +116,11 @@ def kernels_figure(kernels, titles=None, columns=8, size=1.0):
     return fig
 
 
-def _maps_panel(ax, maps, name):
+def _maps_panel(ax, maps, name, shared=False):
     """Draw feature maps (C, H, W) as one tiled image on ``ax``; returns the AxesImage."""
     C, H, W = maps.shape
     signed = bool(np.any(maps < 0))
-    image = ax.imshow(tile_maps(maps, _columns(C)), cmap=map_cmap(signed), vmin=-1 if signed else 0, vmax=1,
+    image = ax.imshow(tile_maps(maps, _columns(C), shared), cmap=map_cmap(signed), vmin=-1 if signed else 0, vmax=1,
                       interpolation="nearest")
     ax.set_title(f"{name}\n{C} maps of {H} x {W}", fontsize=10)
     _off(ax)
@@ -139,11 +139,12 @@ def _columns(count):
     return 4 if count <= 16 else 8
 
 
-def feature_maps_figure(image, rows, figsize=(10, 5.0)):
+def feature_maps_figure(image, rows, figsize=(10, 5.0), shared=False):
     """One digit (H, W), then the feature maps of hidden layers, tiled, one panel per layer.
 
     ``rows``: a list of figure rows, each a list of ``(name, maps)`` with maps (C, H, W) of one
     input (e.g. ``model.layer_outputs(...)[i][0]``). The digit sits left of the first row.
+    ``shared``: one colour scale per layer (its largest |value|) instead of one per map.
     """
     image = as_array("feature_maps_figure", "image", image, "(H, W)")
     columns = 1 + max(len(row) for row in rows)
@@ -154,7 +155,7 @@ def feature_maps_figure(image, rows, figsize=(10, 5.0)):
     axes[0, 0].set_title(f"input\n{image.shape[0]} x {image.shape[1]}", fontsize=9)
     for r, row in enumerate(rows):
         for c, (name, maps) in enumerate(row):
-            _maps_panel(axes[r, c + 1], maps, name)
+            _maps_panel(axes[r, c + 1], maps, name, shared)
     return fig
 
 
@@ -189,7 +190,7 @@ class DigitDrawing(Drawing):
         axes[1].set_title("probabilities (dark bar: the guess)", fontsize=10)
         axes[1].tick_params(labelsize=9)
         self.true_mark = axes[1].text(0, -0.13, "true", ha="center", va="top", fontsize=9, fontweight="bold")
-        self.maps = [_maps_panel(ax, maps, name) for ax, maps, name in panels]
+        self.maps = [_maps_panel(ax, maps, name, shared=True) for ax, maps, name in panels]   # one scale per layer
         self.changing(self.digit, self.digit_title, *self.bars, self.true_mark, *self.maps)
 
     def show(self, image, probs, outputs, label):
@@ -202,4 +203,4 @@ class DigitDrawing(Drawing):
             bar.set_facecolor(GUESS if k == guess else NEUTRAL)
         self.true_mark.set_x(label)                                        # under the true digit's bar
         for artist, maps in zip(self.maps, outputs):
-            artist.set_data(tile_maps(maps, _columns(len(maps))))
+            artist.set_data(tile_maps(maps, _columns(len(maps)), shared=True))
