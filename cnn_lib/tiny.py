@@ -9,7 +9,7 @@ During training, softmax and the cross-entropy loss are computed together from t
 model at prediction time. Everything is float64, so gradient checks are exact to about 1e-8.
 The network itself is the preset :func:`cnn_lib.models.tiny_cnn`; ``model.named_parameters()``
 names its arrays like PyTorch (``"0.weight"`` is the kernel). Introduced in notebook 04 (the
-widget :class:`~cnn_lib.widgets.backprop.TrainingStepper` uses the same network and data). Numpy only.
+widget :class:`~cnn_lib.widgets.training_stepper.TrainingStepper` uses the same network and data). Numpy only.
 """
 import numpy as np
 

@@ -26,47 +26,8 @@ TESTS = Path(__file__).resolve().parent
 LEARNER_METHODS = ("forward", "backward", "step", "train", "eval", "summary", "layer_outputs", "update")
 SECONDS = 60          # not a speed test: a guard so that a hang fails this test instead of the whole run
 
-# cnn_lib.widgets and cnn_lib.viz names whose cases come from another branch (i13b's
-# tests/bad_inputs_widgets.py). The integrator empties this after merging; only widgets/viz names may be here.
-AWAITING_OTHER_BRANCHES = frozenset({
-    "cnn_lib.viz.backprop.draw_tiny_cnn", "cnn_lib.viz.backprop.heatmap", "cnn_lib.viz.backprop.plot_loss_curves",
-    "cnn_lib.viz.backprop.set_heatmap", "cnn_lib.viz.backprop.show_panels",
-    "cnn_lib.viz.diagrams.backprop_flow_figure", "cnn_lib.viz.diagrams.describe",
-    "cnn_lib.viz.diagrams.layer_schema_figure", "cnn_lib.viz.diagrams.shape_text",
-    "cnn_lib.viz.diagrams.sliding_kernel_figure", "cnn_lib.viz.diagrams.stride_grid_figure",
-    "cnn_lib.viz.kernels.NodeDrawing", "cnn_lib.viz.kernels.heading", "cnn_lib.viz.kernels.kernel_gallery",
-    "cnn_lib.viz.kernels.label_cells", "cnn_lib.viz.kernels.map_style", "cnn_lib.viz.kernels.maps_figure",
-    "cnn_lib.viz.kernels.node_figure", "cnn_lib.viz.kernels.number_texts", "cnn_lib.viz.kernels.profile_figure",
-    "cnn_lib.viz.kernels.write_numbers",
-    "cnn_lib.viz.layers.LayerTable", "cnn_lib.viz.layers.cross_entropy_figure",
-    "cnn_lib.viz.layers.feature_maps_figure", "cnn_lib.viz.layers.layer_table", "cnn_lib.viz.layers.scores_figure",
-    "cnn_lib.viz.layers.steps_figure",
-    "cnn_lib.viz.stride.StrideDrawing", "cnn_lib.viz.stride.StrideDrawing.update", "cnn_lib.viz.stride.TextStamps",
-    "cnn_lib.viz.stride.axis_categories", "cnn_lib.viz.stride.downsampling_figure", "cnn_lib.viz.stride.grid_image",
-    "cnn_lib.viz.stride.lanes_image", "cnn_lib.viz.stride.legend_handles", "cnn_lib.viz.stride.pixel_list",
-    "cnn_lib.viz.stride.positions_figure",
-    "cnn_lib.viz.style.figure_png", "cnn_lib.viz.style.new_figure", "cnn_lib.viz.style.show_array",
-    "cnn_lib.viz.style.symmetric_limits",
-    "cnn_lib.viz.training.DigitDrawing", "cnn_lib.viz.training.confusion_figure", "cnn_lib.viz.training.digits_figure",
-    "cnn_lib.viz.training.feature_maps_figure", "cnn_lib.viz.training.history_figure",
-    "cnn_lib.viz.training.kernels_figure", "cnn_lib.viz.training.mistakes_figure", "cnn_lib.viz.training.tile_maps",
-    "cnn_lib.viz.kernels.NodeDrawing.update", "cnn_lib.viz.training.DigitDrawing.update",
-    "cnn_lib.widgets.backprop.StepResult", "cnn_lib.widgets.backprop.TrainingStepper",
-    "cnn_lib.widgets.backprop.TrainingStepper.step", "cnn_lib.widgets.backprop.TrainingStepper.update",
-    "cnn_lib.widgets.backprop.demo_moves", "cnn_lib.widgets.base.Explorer", "cnn_lib.widgets.base.Explorer.update",
-    "cnn_lib.widgets.digits.DigitExplorer", "cnn_lib.widgets.digits.DigitExplorer.update",
-    "cnn_lib.widgets.digits.TrainingMonitor", "cnn_lib.widgets.digits.TrainingMonitor.update",
-    "cnn_lib.widgets.digits.demo_moves",
-    "cnn_lib.widgets.hello.HelloExplorer", "cnn_lib.widgets.hello.HelloExplorer.update",
-    "cnn_lib.widgets.hello.demo_moves",
-    "cnn_lib.widgets.kernels.KernelExplorer", "cnn_lib.widgets.kernels.KernelExplorer.update",
-    "cnn_lib.widgets.kernels.NodeInspector", "cnn_lib.widgets.kernels.NodeInspector.update",
-    "cnn_lib.widgets.kernels.demo_moves", "cnn_lib.widgets.kernels.small_photo",
-    "cnn_lib.widgets.layers.LayerExplorer", "cnn_lib.widgets.layers.LayerExplorer.update",
-    "cnn_lib.widgets.layers.demo_moves",
-    "cnn_lib.widgets.stride.StrideExplorer", "cnn_lib.widgets.stride.StrideExplorer.update",
-    "cnn_lib.widgets.stride.demo_moves", "cnn_lib.widgets.stride.plural",
-})
+# Every public name has its cases here (the widgets/viz allow-list of the parallel branches is empty now).
+AWAITING_OTHER_BRANCHES = frozenset()
 
 
 def load_cases():

@@ -9,7 +9,7 @@ from cnn_lib.exercises import core
 from cnn_lib.exercises import nb02_kernels as ex
 from cnn_lib.kernels import KERNEL_NAMES, downscale, kernel
 from cnn_lib.receptive import extent, influence
-from cnn_lib.widgets.kernels import KernelExplorer, NodeInspector, demo_moves, small_photo
+from cnn_lib.widgets.kernel_explorers import KernelExplorer, NodeInspector, small_photo
 
 
 def digest(explorer):
@@ -87,17 +87,17 @@ def test_kernel_explorer_known_setting_gives_known_map(explorer):
     explorer.name.value, explorer.size.value, explorer.stride.value = "box_blur", 5, 3
     expected = cnn_lib.conv2d(small_photo()[None, None], kernel("box_blur", 5)[None, None], stride=3)[0, 0]
     assert expected.shape == (49, 42)
-    assert np.allclose(explorer.y_image.get_array(), expected)
+    assert np.allclose(explorer.drawing.y_image.get_array(), expected)
     assert "feature map 49 x 42" in explorer.status.value
-    assert explorer.k_image.get_array().shape == (5, 5)
-    assert sum(t.get_visible() for t in explorer.k_text) == 25
+    assert explorer.drawing.k_image.get_array().shape == (5, 5)
+    assert sum(t.get_visible() for t in explorer.drawing.k_text) == 25
     assert not explorer.size.disabled
 
 
 def test_kernel_explorer_reuses_its_figure_and_redraws(explorer):
-    fig, y_image, before = explorer.fig, explorer.y_image, digest(explorer)
+    fig, y_image, before = explorer.fig, explorer.drawing.y_image, digest(explorer)
     explorer.name.value, explorer.stride.value = "sobel_x", 1
-    assert explorer.fig is fig and explorer.y_image is y_image
+    assert explorer.fig is fig and explorer.drawing.y_image is y_image
     assert digest(explorer) != before
     assert "sobel_x kernel 3 x 3, stride 1: input 150 x 128 -> feature map 148 x 126" in explorer.status.value
     assert explorer.size.disabled                          # sobel_x exists at 3 x 3 only
@@ -105,10 +105,10 @@ def test_kernel_explorer_reuses_its_figure_and_redraws(explorer):
 
 def test_kernel_explorer_even_size_is_explained_and_keeps_the_last_drawing(explorer):
     explorer.name.value, explorer.stride.value, explorer.size.value = "gaussian_blur", 2, 3
-    drawn, before = explorer.y_image.get_array().copy(), digest(explorer)
+    drawn, before = explorer.drawing.y_image.get_array().copy(), digest(explorer)
     explorer.size.value = 4                                # IntSlider does not enforce step=2
     assert "Cannot draw this" in explorer.status.value and "odd" in explorer.status.value
-    assert np.array_equal(explorer.y_image.get_array(), drawn) and digest(explorer) == before
+    assert np.array_equal(explorer.drawing.y_image.get_array(), drawn) and digest(explorer) == before
     explorer.size.value = 3
 
 
@@ -118,7 +118,7 @@ def test_kernel_explorer_custom_weights(explorer):
     for cell, v in zip(explorer.cells, kernel("horizontal_edge").flat):
         cell.value = float(v)
     expected = cnn_lib.conv2d(small_photo()[None, None], kernel("horizontal_edge")[None, None])[0, 0]
-    assert np.allclose(explorer.y_image.get_array(), expected)
+    assert np.allclose(explorer.drawing.y_image.get_array(), expected)
     assert explorer.custom_box.layout.display is None
     explorer.cells[4].value = float("inf")
     assert "finite" in explorer.status.value
@@ -129,7 +129,7 @@ def test_kernel_explorer_custom_weights(explorer):
 
 def test_kernel_explorer_hides_numbers_of_big_kernels(explorer):
     explorer.name.value, explorer.size.value = "box_blur", 9
-    assert not any(t.get_visible() for t in explorer.k_text)
+    assert not any(t.get_visible() for t in explorer.drawing.k_text)
     assert "kernel 9 x 9 (weights 0.012 to 0.012)" in explorer.status.value
 
 
@@ -172,13 +172,9 @@ def test_node_inspector_with_stride_and_custom_input():
     assert "at stride 2 fits 3 times in 7 input rows" in inspector.status.value
 
 
-def test_explorers_have_static_fallback_and_demo_moves():
+def test_explorers_have_static_fallback():
     bundle = NodeInspector()._repr_mimebundle_()
     assert bundle["image/png"] and bundle["text/plain"].startswith("[node inspector")
-    moves = demo_moves()
-    assert len(moves) == 4
-    for label, explorer, control, values in moves:
-        assert label.startswith("02 ") and values
 
 
 # ---------------------------------------------------------------- exercises

@@ -139,14 +139,14 @@ def test_heatmap_updates_in_place():
 # ---------------------------------------------------------------- the training stepper
 @pytest.fixture
 def stepper():
-    from cnn_lib.widgets.backprop import TrainingStepper
+    from cnn_lib.widgets.training_stepper import TrainingStepper
     return TrainingStepper(lr=1.0)
 
 
 def test_stepper_starts_without_a_step(stepper):
     assert stepper.iteration == 0 and stepper.batch_losses == []
     assert "No step yet" in stepper.status.value and "learning rate 1" in stepper.status.value
-    np.testing.assert_array_equal(stepper.g_art[0].get_array(), np.zeros((3, 3)))
+    np.testing.assert_array_equal(stepper.drawing.g_art[0].get_array(), np.zeros((3, 3)))
 
 
 def test_one_step_with_a_small_learning_rate_lowers_the_loss_on_that_batch(stepper):
@@ -171,20 +171,20 @@ def test_step_is_one_sgd_update_with_the_sliders_rate(stepper):
     for (layer, name), (ref, _) in zip(stepper.model.parameters(), reference.parameters()):
         np.testing.assert_allclose(layer.params[name], ref.params[name], rtol=1e-12)
     grad = stepper.model.layers[0].grads["weight"][0, 0]
-    np.testing.assert_array_equal(stepper.g_art[0].get_array(), grad)
-    assert [t.get_text() for t in stepper.g_art[1]] == [f"{v:.2f}" for v in grad.ravel()]
-    assert [t.get_text() for t in stepper.w_art[1]] == [f"{v:.2f}" for v in kernel(stepper.model).ravel()]
+    np.testing.assert_array_equal(stepper.drawing.g_art[0].get_array(), grad)
+    assert [t.get_text() for t in stepper.drawing.g_art[1]] == [f"{v:.2f}" for v in grad.ravel()]
+    assert [t.get_text() for t in stepper.drawing.w_art[1]] == [f"{v:.2f}" for v in kernel(stepper.model).ravel()]
 
 
 def test_steps_count_iterations_and_epochs_and_redraw_the_same_figure(stepper):
-    fig, line, first_text, before = stepper.fig, stepper.full_line, stepper.w_art[1][0], digest(stepper)
+    fig, line, first_text, before = stepper.fig, stepper.drawing.full_line, stepper.drawing.w_art[1][0], digest(stepper)
     stepper.step_button.click()
     stepper.step(2)
     assert stepper.iteration == 3
     assert "Iteration 3 (epoch 2, batch 1 of 2)" in stepper.status.value
-    assert stepper.fig is fig and stepper.full_line is line and stepper.w_art[1][0] is first_text
+    assert stepper.fig is fig and stepper.drawing.full_line is line and stepper.drawing.w_art[1][0] is first_text
     assert digest(stepper) != before
-    assert len(stepper.full_line.get_xdata()) == 4 and len(stepper.batch_line.get_xdata()) == 3
+    assert len(stepper.drawing.full_line.get_xdata()) == 4 and len(stepper.drawing.batch_line.get_xdata()) == 3
     stepper.ten_button.click()
     assert stepper.iteration == 13 and len(stepper.full_losses) == 14
 
@@ -194,7 +194,7 @@ def test_training_with_the_buttons_reaches_a_low_loss(stepper):
         stepper.ten_button.click()
     assert stepper.full_losses[-1] < 0.1
     assert "8 of 8 predicted right" in stepper.status.value
-    heights = [bar.get_height() for bar in stepper.bars]
+    heights = [bar.get_height() for bar in stepper.drawing.bars]
     assert min(heights) > 0.5
 
 
@@ -232,16 +232,9 @@ def test_an_overflowing_update_is_refused_and_explained(stepper):
     assert "No step yet" in stepper.status.value
 
 
-def test_static_fallback_and_benchmark_moves(stepper):
-    from cnn_lib.widgets.backprop import demo_moves
-
+def test_static_fallback(stepper):
     bundle = stepper._repr_mimebundle_()
     assert bundle["image/png"] and bundle["text/plain"].startswith("[training stepper")
-    moves = demo_moves()
-    assert [label for label, *_ in moves] == ["04 training stepper: Step button", "04 training stepper: learning rate"]
-    label, explorer, presses, values = moves[0]
-    presses.value = values[0]
-    assert explorer.iteration == 1 and presses.value == values[0]
 
 
 # ---------------------------------------------------------------- exercises

@@ -21,7 +21,7 @@ from cnn_lib.models import lenet, lenet_strided  # noqa: E402
 from cnn_lib.train import History, StepInfo  # noqa: E402
 from cnn_lib.viz.training import (confusion_figure, digits_figure, feature_maps_figure, history_figure,  # noqa: E402
                                   kernels_figure, mistakes_figure, tile_maps)
-from cnn_lib.widgets.digits import DigitExplorer, TrainingMonitor, demo_moves  # noqa: E402
+from cnn_lib.widgets.digit_explorer import DigitExplorer, TrainingMonitor  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +108,7 @@ def test_tile_maps_layout_gaps_and_scaling():
     assert mosaic.shape == (2 * 3 - 1, 2 * 3 - 1)                          # 2 rows x 2 columns of 2x2, 1-pixel gaps
     assert np.isnan(mosaic[2]).all() and np.isnan(mosaic[:, 2]).all()     # the gaps
     np.testing.assert_allclose(mosaic[:2, 3:], maps[1] / 2)                # each map over its own max |value|
+    np.testing.assert_allclose(tile_maps(maps, 2, shared=True)[:2, 3:], maps[1] / 6)   # shared: the layer's max
     assert np.isnan(mosaic[3:, 3:]).all()                                 # no 4th map: left empty
     assert np.nanmax(np.abs(mosaic)) == 1
     assert not np.isnan(tile_maps(np.zeros((2, 3, 3)), 2)[:, :3]).any()   # an all-zero map stays 0, not NaN
@@ -213,9 +214,8 @@ def test_explorer_explains_when_there_is_no_mistake_and_keeps_the_drawing(digits
     assert digest(explorer) == before
 
 
-def test_explorer_static_fallback_and_demo_moves():
-    (label, explorer, control, values), = demo_moves()
-    assert label.startswith("05") and control is explorer.slider and all(0 <= v < 1000 for v in values)
+def test_explorer_static_fallback():
+    explorer = DigitExplorer(lenet(), *cnn_lib.load_mnist()[2:])
     bundle = explorer._repr_mimebundle_()
     assert bundle["image/png"] and bundle["text/plain"].startswith("[digit explorer")
 

@@ -19,7 +19,8 @@ from cnn_lib.layers import inference  # noqa: E402
 from cnn_lib.saliency import (class_model, fgsm, input_gradient, loss_gradient, occlusion,  # noqa: E402
                               occlusion_naive)
 from cnn_lib.viz.inside import curves_figure, panels_figure  # noqa: E402
-from cnn_lib.widgets.draw import SIZE, DrawCanvas, DrawExplorer, demo_moves, stroke_pictures  # noqa: E402
+from cnn_lib.widgets.draw import SIZE, DrawCanvas, DrawExplorer  # noqa: E402
+from widget_fixtures import inside_explorers, stroke_pictures  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -373,12 +374,12 @@ def test_explorer_on_drawn_strokes_and_model_untouched(net):
     assert layer_state(net) == state
 
 
-def test_stroke_pictures_and_demo_moves():
+def test_stroke_pictures_and_the_fixture_moves():
     pictures = stroke_pictures(3)
     arrays = [np.frombuffer(p, np.uint8) for p in pictures]
     assert all(a.size == SIZE * SIZE for a in arrays)
     assert np.all(arrays[1] >= arrays[0]) and arrays[1].sum() > arrays[0].sum()       # one more stroke each time
-    (label, explorer, control, values), (_, attack, slider, epsilons) = demo_moves()
+    (label, explorer, control, values), (_, attack, slider, epsilons), _ = inside_explorers()
     assert control is explorer.canvas and len(values) >= 10
     assert slider is attack.epsilon and len(set(epsilons)) >= 5
 

@@ -8,19 +8,15 @@ forward arrows are solid purple, backward (gradient) arrows dashed orange (PuOr'
 """
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from ..arithmetic import leftover, output_size
 from ..functional import conv2d
 from ..layers import Conv2d, Linear, MaxPool2d
 from ..stride_tools import kernel_starts, never_read
-from .backprop import BACKWARD, FORWARD
-from .kernels import HIGHLIGHT, number_texts, write_numbers
-from .stride import (CURRENT, EMPTY, LIMITS, NEVER, TAP, grid_image, lanes_image, legend_handles,
-                     pixel_list)
-from .style import DIVERGING, IMAGE, show_array, symmetric_limits
-
-LEARNS, FIXED = "#bfe5a0", "#eeeeee"    # viridis green (0.8) lightened; light grey for no parameters
+from .style import (BACKWARD, CURRENT, DIVERGING, EMPTY, FIXED, FORWARD, HIGHLIGHT, IMAGE, LEARNS, LIMITS, NEVER, TAP,
+                    arrow, grid_image, lanes_image, legend_handles, number_texts, pixel_list, show_array,
+                    symmetric_limits, write_numbers)
 TEXT = dict(ha="center", va="center", fontsize=10)
 LEFT = dict(TEXT, ha="left")
 
@@ -57,11 +53,6 @@ def _box(ax, left, bottom, width, height, text, colour, dashed=False):
     ax.text(left + width / 2, bottom + height / 2, text, **TEXT)
 
 
-def _arrow(ax, start, end, colour=FORWARD, dashed=False):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, color=colour, lw=1.6,
-                                 ls="--" if dashed else "-", shrinkA=0, shrinkB=0))
-
-
 def layer_schema_figure(model, input_shape, width=0.84, pitch=1.07):
     """The layers of ``model`` as boxes in a row, from the input (preprocessing, before the model)
     to softmax (after it), each with its output shape and parameter count from ``model.summary``.
@@ -81,7 +72,7 @@ def layer_schema_figure(model, input_shape, width=0.84, pitch=1.07):
         ax.text(centre, 0.78, shape_text(row["output_shape"]), **TEXT)
         ax.text(centre, 0.5, f"{row['params']:,} params" if row["params"] else "no params", color="0.3", **TEXT)
         if i:
-            _arrow(ax, (left - (pitch - width), 1.475), (left, 1.475))
+            arrow(ax, (left - (pitch - width), 1.475), (left, 1.475), size=14)
     ax.add_patch(Rectangle((0.07 + pitch, 0.32), pitch * (len(names) - 2) + 0.06, 2.0, fill=False, ec="0.5", ls=":"))
     ax.text(0.1 + pitch, 2.5, "the model (Sequential): from the input x to one score per class (the logits)", **LEFT)
     ax.text(0.1, 0.12, "under each box: its output for one example (channels×height×width), and its learnable "
@@ -170,8 +161,8 @@ def backprop_flow_figure(model, input_shape, names=("x", "z", "a", "f", "logits"
     for b, (label, width, layer) in enumerate(stages):
         start, middle = left - gap, left - gap / 2
         value = list(names)[b] if b < len(names) else "L"
-        _arrow(ax, (start, 2.3), (left, 2.3))
-        _arrow(ax, (left, 1.75), (start, 1.75), BACKWARD, dashed=True)
+        arrow(ax, (start, 2.3), (left, 2.3), size=14)
+        arrow(ax, (left, 1.75), (start, 1.75), BACKWARD, dashed=True, size=14)
         ax.text(middle, 2.45, value + (f"\n{shapes[b]}" if b < len(shapes) else ""), **dict(TEXT, va="bottom"),
                 color=FORWARD)
         ax.text(middle, 1.6, "dL/dL\n= 1" if value == "L" else f"dL/d{value}", **dict(TEXT, va="top"), color=BACKWARD)
@@ -179,7 +170,7 @@ def backprop_flow_figure(model, input_shape, names=("x", "z", "a", "f", "logits"
         _box(ax, left, 1.5, width, 1.05, label, LEARNS if learns else FIXED if layer else "white",
              dashed=layer is None)
         if learns:
-            _arrow(ax, (left + width / 2, 1.5), (left + width / 2, 0.95), BACKWARD, dashed=True)
+            arrow(ax, (left + width / 2, 1.5), (left + width / 2, 0.95), BACKWARD, dashed=True, size=14)
             grads = [f"dL/d{'W' if n == 'weight' else 'b'} {shape_text(p.shape)}" for n, p in layer.params.items()]
             ax.text(left + width / 2, 0.9, "\n".join(grads), **dict(TEXT, va="top"), color=BACKWARD)
         left += width + gap

@@ -1,15 +1,13 @@
 """Notebook 06 (inside a trained CNN): figures of many small panels, curves, and the figure of
 the drawing explorer (:class:`DrawingFigure`, made once and redrawn in place)."""
-import io
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.image import imsave
 
 from .._checks import check_int, fail, show
-from .style import DIVERGING, IMAGE, SEQUENTIAL, symmetric_limits
-from .training import _columns, _map_cmap, _off, tile_maps
+from .canvas import Drawing
+from .style import DIVERGING, IMAGE, SEQUENTIAL, map_cmap, symmetric_limits
+from .training import _columns, _off, tile_maps
 
 KINDS = {"image": (IMAGE, (0, 1)), "magnitude": (SEQUENTIAL, None), "signed": (DIVERGING, None)}
 
@@ -64,41 +62,7 @@ def curves_figure(x, curves, xlabel, ylabel, title="", figsize=(5.5, 3.2), perce
     return fig
 
 
-class Blitted:
-    """A figure made once and redrawn fast: the fixed parts (axes, ticks, titles) are drawn once
-    and cached; each frame draws only ``self.changing`` (artists marked animated) on top."""
-
-    def _start(self, fig, changing):
-        self.fig, self.canvas, self.background, self.changing = fig, FigureCanvasAgg(fig), None, changing
-        for artist in changing:
-            artist.set_animated(True)                   # left out of the cached picture
-
-    def _pixels(self):
-        """Blit: the cached fixed parts, then the changing artists drawn on top -> (H, W, 3) uint8."""
-        if self.background is None:
-            self.canvas.draw()
-            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self.fig.set_layout_engine(None)
-        self.canvas.restore_region(self.background)
-        for artist in self.changing:
-            self.fig.draw_artist(artist)
-        return np.asarray(self.canvas.buffer_rgba())[..., :3]       # (H, W, 4) -> (H, W, 3): opaque anyway
-
-    def png(self):
-        """The figure as PNG bytes (exact colours: the static picture of the explorer)."""
-        buffer = io.BytesIO()
-        imsave(buffer, self._pixels(), format="png", pil_kwargs={"compress_level": 1})   # fastest zlib level
-        return buffer.getvalue()
-
-    def jpeg(self):
-        """The figure as JPEG bytes, for the live view: encoded ~6x faster than PNG. Quality 92 without
-        colour subsampling keeps thin coloured lines and the maps' colours (within a few levels)."""
-        buffer = io.BytesIO()
-        imsave(buffer, self._pixels(), format="jpeg", pil_kwargs={"quality": 92, "subsampling": 0})
-        return buffer.getvalue()
-
-
-class DrawingFigure(Blitted):
+class DrawingFigure(Drawing):
     """The drawing explorer's figure: the preprocessing steps, the probabilities, the saliency map
     and the feature maps of every hidden layer, redrawn in place by :meth:`show` and rendered by
     blitting (fixed parts drawn once, as in :class:`~cnn_lib.viz.training.DigitDrawing`).
@@ -108,6 +72,7 @@ class DrawingFigure(Blitted):
     """
 
     def __init__(self, fig, canvas_size, outputs, names, num_classes=10):
+        super().__init__(fig=fig)
         top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.25])
         axes = top.subplots(1, 6, gridspec_kw={"width_ratios": [1, 1, 1, 1, 1.6, 1]})
         steps = [("your drawing", canvas_size), ("1. crop to the\nstrokes' box", 20), ("2. scale: longest\nside 20 px", 20),
@@ -130,10 +95,10 @@ class DrawingFigure(Blitted):
         self.maps = []
         for ax, maps, name in zip(map_axes, outputs, names):
             signed = name.startswith("Conv")
-            self.maps.append(_off(ax).imshow(tile_maps(maps, _columns(len(maps))), cmap=_map_cmap(signed),
+            self.maps.append(_off(ax).imshow(tile_maps(maps, _columns(len(maps))), cmap=map_cmap(signed),
                                              vmin=-1 if signed else 0, vmax=1, interpolation="nearest"))
             ax.set_title(f"{name}\n{maps.shape[0]} maps of {maps.shape[1]} x {maps.shape[2]}", fontsize=9)
-        self._start(fig, [*self.steps, *self.bars, self.saliency, *self.maps])
+        self.changing(*self.steps, *self.bars, self.saliency, *self.maps)
 
     def show(self, canvas, steps, probs, saliency, outputs):
         """Redraw: canvas (S, S) as received; ``steps`` a :class:`~cnn_lib.preprocess.MnistSteps` or None
@@ -160,7 +125,7 @@ class DrawingFigure(Blitted):
 
     def panel_boxes(self):
         """``{panel name: (left, top, right, bottom)}`` in the PNG's pixels, for tests that check each panel redrew."""
-        self._pixels()                                          # fixes the layout
+        self.pixels()                                           # fixes the layout
         height = self.fig.bbox.height
         artists = {"drawing": self.steps[0], "cropped": self.steps[1], "scaled": self.steps[2],
                    "centred": self.steps[3], "probabilities": self.bars[0], "saliency": self.saliency,
@@ -171,12 +136,13 @@ class DrawingFigure(Blitted):
             boxes[name] = (int(x0) + 2, int(height - y1) + 2, int(x1) - 2, int(height - y0) - 2)
         return boxes
 
-class AttackFigure(Blitted):
+class AttackFigure(Drawing):
     """The FGSM explorer's figure, made once: the digit, the adversarial digit, the change (one fixed
     PuOr scale, +-``max_epsilon``) and both sets of probabilities; :meth:`show` redraws in place
     (the guesses are in the explorer's status line: changing titles would cost a slow text redraw)."""
 
     def __init__(self, fig, max_epsilon, num_classes=10):
+        super().__init__(fig=fig)
         axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1, 1, 1.8]})
         self.images = [_off(ax).imshow(np.zeros((28, 28)), cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
                        for ax, (cmap, lo, hi) in zip(axes, [(IMAGE, 0, 1), (IMAGE, 0, 1),
@@ -192,7 +158,7 @@ class AttackFigure(Blitted):
         axes[3].tick_params(labelsize=9)
         axes[3].set_title("probabilities", fontsize=9)
         axes[3].legend(fontsize=9, loc="upper left")
-        self._start(fig, [*self.images, *self.before, *self.after])
+        self.changing(*self.images, *self.before, *self.after)
 
     def show(self, image, adversarial, probs_before, probs_after):
         """image, adversarial (28, 28) in [0, 1]; probs_* (K,); the change is drawn as adversarial - image."""

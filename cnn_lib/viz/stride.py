@@ -5,86 +5,17 @@ them with ``set_data`` alone. Colours are colour-blind safe (Okabe-Ito orange an
 also differ in lightness, so they read in grey too: padding light grey, never-read pixels
 orange, kernel taps sky blue, the current window dark blue.
 """
-import io
-
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
-from PIL import Image
+from matplotlib.patches import Rectangle
 
-from ..stride_tools import coverage, kernel_starts, never_read
-from .style import IMAGE, show_array
-
-EMPTY, PAD, NEVER, GAP, TAP, CURRENT = range(6)
-COLOURS = ["white", "#d9d9d9", "#E69F00", "#d4e9f7", "#56B4E9", "#0072B2"]
-CATEGORIES = ListedColormap(COLOURS)
-NAMES = {PAD: "padding (zeros)", NEVER: "input pixel never read", GAP: "skipped by a dilated kernel",
-         TAP: "pixel read by a kernel position", CURRENT: "the current kernel position"}
-LIMITS = dict(cmap=CATEGORIES, vmin=-0.5, vmax=len(COLOURS) - 0.5, interpolation="nearest")
-
-
-def axis_categories(n, kernel_size, stride=1, padding=0, dilation=1):
-    """One row of the padded axis, ``(n + 2p,)`` ints: PAD, NEVER (no position reads it) or EMPTY (read)."""
-    row = np.where(coverage(n, kernel_size, stride, padding, dilation) == 0, NEVER, EMPTY)
-    row[:padding] = PAD
-    row[len(row) - padding:] = PAD
-    return row
-
-
-def lanes_image(n, kernel_size, stride=1, padding=0, dilation=1, current=None, axis_rows=1):
-    """The padded axis on top (``axis_rows`` rows), a spacer, then one row (lane) per kernel position.
-
-    Shape ``(axis_rows + 1 + OUT, n + 2p)`` ints. In lane i the window starting at
-    ``kernel_starts(...)[i]`` marks its taps TAP (CURRENT for lane ``current``) and the pixels
-    its dilation skips GAP.
-    """
-    starts = kernel_starts(n, kernel_size, stride, padding, dilation)
-    span = dilation * (kernel_size - 1) + 1
-    image = np.full((axis_rows + 1 + len(starts), n + 2 * padding), EMPTY)
-    image[:axis_rows] = axis_categories(n, kernel_size, stride, padding, dilation)
-    for i, t in enumerate(starts):
-        lane = axis_rows + 1 + i
-        image[lane, t:t + span] = GAP
-        image[lane, t:t + span:dilation] = CURRENT if i == current else TAP
-    return image
-
-
-def grid_image(n, kernel_size, stride=1, padding=0, dilation=1, current=None):
-    """The padded square input, ``(n + 2p, n + 2p)`` ints: padding, pixels never read, and the window
-    whose top-left corner is ``current = (row start, column start)`` (taps CURRENT, skipped GAP)."""
-    row = axis_categories(n, kernel_size, stride, padding, dilation)           # (N,)
-    image = np.full((len(row), len(row)), EMPTY)
-    image[(row == NEVER)[:, None] | (row == NEVER)[None, :]] = NEVER           # its row or column unread
-    image[(row == PAD)[:, None] | (row == PAD)[None, :]] = PAD
-    if current is not None:
-        span = dilation * (kernel_size - 1) + 1
-        top, left = current
-        image[top:top + span, left:left + span] = GAP
-        image[top:top + span:dilation, left:left + span:dilation] = CURRENT
-    return image
-
-
-def pixel_list(indices, most=6):
-    """Pixel indices in words: ``[125, 126, 127]`` -> ``'125-127'``; long lists are shortened."""
-    indices = [int(i) for i in indices]
-    if not indices:
-        return "none"
-    runs, first = [], indices[0]
-    for a, b in zip(indices, indices[1:] + [None]):
-        if b != a + 1:
-            runs.append(f"{first}" if first == a else f"{first}-{a}")
-            first = b
-    text = ", ".join(runs[:most])
-    return text + (f", ... ({len(indices)} pixels)" if len(runs) > most else "")
-
-
-def legend_handles(categories=(PAD, NEVER, GAP, TAP)):
-    """Patches for a legend naming the colours used."""
-    return [Patch(facecolor=COLOURS[c], edgecolor="0.4", label=NAMES[c]) for c in categories]
+from ..stride_tools import kernel_starts, never_read
+from .canvas import Drawing
+from .style import (CURRENT, EMPTY, GAP, IMAGE, LIMITS, NEVER, PAD, TAP, as_array, cell_borders, grid_image,
+                    lanes_image, legend_handles, pixel_list, show_array)
 
 
 def positions_figure(cases, titles=None, width=8.0):
@@ -136,6 +67,7 @@ def downsampling_figure(image, full, strided, stride):
     Both maps share one diverging colour scale, clipped at the 99th percentile of ``|full|`` so
     that a few very strong edges do not wash out the rest.
     """
+    image, full = (as_array("downsampling_figure", name, v, "(H, W)") for name, v in (("image", image), ("full", full)))
     fig, axes = plt.subplots(1, 3, figsize=(9, 3.3), dpi=80, layout="constrained")
     limit = float(np.percentile(np.abs(full), 99)) or 1.0
     show_array(axes[0], image, f"input {image.shape[0]} x {image.shape[1]}", cmap=IMAGE)
@@ -143,14 +75,6 @@ def downsampling_figure(image, full, strided, stride):
         show_array(ax, np.clip(values, -limit, limit), f"{title}: {values.shape[0]} x {values.shape[1]}",
                    signed=True).set_clim(-limit, limit)
     return fig
-
-
-def _cell_borders(columns, rows, cell_height=1):
-    """Line segments around every cell of a rows x columns grid (cells 1 wide, ``cell_height`` tall)."""
-    bottom = rows * cell_height - 0.5
-    vertical = [[(x - 0.5, -0.5), (x - 0.5, bottom)] for x in range(columns + 1)]
-    horizontal = [[(-0.5, y * cell_height - 0.5), (columns - 0.5, y * cell_height - 0.5)] for y in range(rows + 1)]
-    return vertical + horizontal
 
 
 class TextStamps:
@@ -180,7 +104,8 @@ class TextStamps:
     def place(self, labels):
         """Show ``labels``, a list of ``(text, x, y, ha, va)`` in figure pixels; hide the rest of the pool."""
         if len(labels) > len(self.pool):
-            raise ValueError(f"TextStamps.place: {len(labels)} labels but a pool of {len(self.pool)}.")
+            raise ValueError(f"TextStamps.place: at most {len(self.pool)} labels fit the pool, got {len(labels)}. "
+                             f"Hint: make the TextStamps with a larger count.")
         for i, image in enumerate(self.pool):
             image.set_visible(i < len(labels))
             if i < len(labels):
@@ -191,7 +116,7 @@ class TextStamps:
                 image.oy = round(y - self.SHIFT[va] * pixels.shape[0])
 
 
-class StrideDrawing:
+class StrideDrawing(Drawing):
     """The stride explorer's picture: made once on a Figure, then redrawn in place by :meth:`draw`.
 
     Left: the kernel positions along one row as lanes (top) and the padded input grid with every
@@ -204,8 +129,7 @@ class StrideDrawing:
 
     def __init__(self, dpi=80):
         W, H = self.SIZE
-        self.fig = Figure(figsize=self.SIZE, dpi=dpi)        # no layout engine: nothing to recompute
-        self.canvas = FigureCanvasAgg(self.fig)
+        super().__init__(self.SIZE, dpi, layout=None)        # no layout engine: nothing to recompute
 
         def box(left, bottom, width, height):                 # inches -> figure fractions
             return [left / W, bottom / H, width / W, height / H]
@@ -217,8 +141,7 @@ class StrideDrawing:
         for name, ax in (("lanes", self.ax_lanes), ("grid", self.ax_grid), ("out", self.ax_out)):
             self.images[name] = ax.imshow(np.zeros((2, 2)), aspect="auto", **LIMITS)
             self.borders[name] = ax.add_collection(LineCollection([], colors="0.75", linewidths=0.5))
-            ax.set_xticks([])                            # tick labels are stamps (below): text is slow
-            ax.set_yticks([])
+            ax.set(xticks=[], yticks=[])             # tick labels are stamps (below): text is slow
         self.stamps = TextStamps(self.fig, count=30, fontsize=8)   # tick labels and titles
         self.input_box = self.ax_grid.add_patch(Rectangle((0, 0), 1, 1, fill=False, ec="black", lw=1.5))
         self.window_box = self.ax_grid.add_patch(Rectangle((0, 0), 1, 1, fill=False, ec="black", lw=2.5))
@@ -255,8 +178,8 @@ class StrideDrawing:
             self.images[name].set_extent((-0.5, columns - 0.5, rows - 0.5, -0.5))
             ax.set_xlim(-0.5, columns - 0.5)
             ax.set_ylim(rows - 0.5, -0.5)
-            self.borders[name].set_segments(_cell_borders(columns, 1, tall) if name == "lanes"
-                                            else _cell_borders(columns, rows))
+            self.borders[name].set_segments(cell_borders(columns, 1, tall) if name == "lanes"
+                                            else cell_borders(columns, rows))
         self.input_box.set_bounds(p - 0.5, p - 0.5, n, n)
         self.window_box.set_bounds(left - 0.5, top - 0.5, span, span)
         corner = np.array(starts)                       # (OUT,) -> (column, row) of every window: (OUT*OUT,) each
@@ -272,22 +195,16 @@ class StrideDrawing:
                 "center"),
                (f"the {out} kernel positions along a row (one lane each)", (lanes.x0 + lanes.x1) / 2,
                 lanes.y1 + 4, "center", "bottom"),
-               (f"padded input {N} x {N} (dots: window corners)", (grid.x0 + grid.x1) / 2, grid.y1 + 4,
+               (f"{'padded input' if p else 'input'} {N} x {N} (dots: window corners)", (grid.x0 + grid.x1) / 2,
+                grid.y1 + 4,
                 "center", "bottom"),
                (f"output {out} x {out}", (outs.x0 + outs.x1) / 2, outs.y1 + 4, "center", "bottom")])
         self.formula.set_text(formula)
         self.note.set_text(note)
 
     def png(self, words=True):
-        """The figure as PNG bytes (light compression: quicker to make, still small).
-
-        ``words=False`` leaves out the formula and the notes (long text is slow to draw): the live
-        explorer shows them as text above the picture instead.
-        """
+        """The figure as PNG bytes. ``words=False`` leaves out the formula and the notes (long text is slow
+        to draw): the live explorer shows them as text above the picture instead."""
         self.formula.set_visible(words)
         self.note.set_visible(words)
-        self.canvas.draw()
-        rgb = np.asarray(self.canvas.buffer_rgba())[:, :, :3]      # (H, W, 4) -> (H, W, 3): no alpha to encode
-        buffer = io.BytesIO()
-        Image.fromarray(rgb).save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return super().png()

@@ -1,16 +1,13 @@
 """Notebook 05 (train a CNN): training curves, confusion matrix, digits and mistakes, learned
 kernels and feature maps. Each ``*_figure`` function builds and returns a pyplot Figure;
-:class:`DigitDrawing` is the reusable figure of :class:`~cnn_lib.widgets.digits.DigitExplorer`.
+:class:`DigitDrawing` is the reusable figure of :class:`~cnn_lib.widgets.digit_explorer.DigitExplorer`.
 """
-import io
-
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.image import imsave
 from matplotlib.ticker import MaxNLocator
 
-from .style import DIVERGING, IMAGE, SEQUENTIAL, symmetric_limits
+from .canvas import Drawing
+from .style import DIVERGING, GUESS, IMAGE, NEUTRAL, UNUSED, as_array, map_cmap, mosaic, readable_on, symmetric_limits
 
 
 def tile_maps(maps, columns, shared=False):
@@ -18,38 +15,22 @@ def tile_maps(maps, columns, shared=False):
 
     Each map is divided by its own largest |value| (so each uses the whole colour range; signed
     maps land in [-1, 1], non-negative ones in [0, 1]), or with ``shared`` all by the largest of
-    the layer (one scale: the maps can be compared); the NaN cells between them draw as gaps.
+    the layer (one scale: a weak map looks weak beside a strong one); the NaN cells draw as gaps.
     """
-    maps = np.asarray(maps, dtype=np.float32)
-    K, H, W = maps.shape
-    rows = -(-K // columns)
+    maps = as_array("tile_maps", "maps", maps, "(K, H, W)").astype(np.float32)
     scale = np.abs(maps).max(axis=None if shared else (1, 2), keepdims=True)   # (1, 1, 1) or (K, 1, 1)
-    scaled = maps / np.where(scale > 0, scale, 1)
-    mosaic = np.full((rows * (H + 1) - 1, columns * (W + 1) - 1), np.nan, dtype=np.float32)
-    for k in range(K):
-        r, c = divmod(k, columns)
-        mosaic[r * (H + 1):r * (H + 1) + H, c * (W + 1):c * (W + 1) + W] = scaled[k]
-    return mosaic
-
-
-def _map_cmap(signed):
-    """Colour map for feature maps: PuOr (0 white, in the middle) if signed, viridis from 0 if not.
-
-    NaN, the gaps between tiled maps, draws white on viridis and grey on PuOr (where 0 is white).
-    """
-    return plt.get_cmap(DIVERGING if signed else SEQUENTIAL).with_extremes(bad="0.55" if signed else "white")
+    return mosaic(maps / np.where(scale > 0, scale, 1), columns)
 
 
 def _off(ax):
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set(xticks=[], yticks=[])
     return ax
 
 
 def digits_figure(images, titles, columns=10, size=0.95):
     """Grey digits in a grid, each with a (short) title: images (N, 1, H, W) or (N, H, W) in [0, 1]."""
     images = np.asarray(images).reshape(len(images), *np.shape(images)[-2:])    # (N, 1, H, W) -> (N, H, W)
-    rows = -(-len(images) // columns)
+    rows = max(1, -(-len(images) // columns))                                    # no images: one empty row
     fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.3), dpi=80,
                              squeeze=False, layout="constrained")
     for ax in axes.flat:
@@ -95,18 +76,18 @@ def confusion_figure(matrix, figsize=(5.2, 4.4)):
     Rows are true classes, columns predicted ones. The diagonal (correct answers) is light grey,
     so the colour scale is spent on the off-diagonal mistakes.
     """
-    matrix = np.asarray(matrix)
+    matrix = as_array("confusion_figure", "matrix", matrix, "(K, K)").astype(int)
     K = len(matrix)
     mistakes = np.where(np.eye(K, dtype=bool), np.nan, matrix).astype(float)    # diagonal -> NaN (grey)
-    cmap = plt.get_cmap("cividis").with_extremes(bad="#dddddd")
+    cmap = plt.get_cmap("cividis").with_extremes(bad=UNUSED)
     fig, ax = plt.subplots(figsize=figsize, dpi=80, layout="constrained")
     top = max(np.nanmax(mistakes), 1)
     image = ax.imshow(mistakes, cmap=cmap, vmin=0, vmax=top)
+    colours = readable_on(image.cmap(image.norm(mistakes)))           # (K, K): black on light cells, white on dark
     for (i, j), count in np.ndenumerate(matrix):
         if count or i == j:
-            dark = i != j and count < 0.6 * top                          # cividis is dark at the low end
             ax.text(j, i, str(count), ha="center", va="center", fontsize=9,
-                    color="white" if dark else "black", fontweight="bold" if i == j else "normal")
+                    color=colours[i, j], fontweight="bold" if i == j else "normal")
     ax.set_xticks(range(K))
     ax.set_yticks(range(K))
     ax.set_xlabel("predicted digit")
@@ -122,6 +103,7 @@ def kernels_figure(kernels, titles=None, columns=8, size=1.0):
 
     Each kernel is scaled to its own largest |weight|, so its pattern shows whatever its size.
     """
+    kernels = [as_array("kernels_figure", f"kernel {i}", k, "(h, w)") for i, k in enumerate(kernels)]
     rows = -(-len(kernels) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.2), dpi=80,
                              squeeze=False, layout="constrained")
@@ -138,11 +120,18 @@ def _maps_panel(ax, maps, name, shared=False):
     """Draw feature maps (C, H, W) as one tiled image on ``ax``; returns the AxesImage."""
     C, H, W = maps.shape
     signed = bool(np.any(maps < 0))
-    image = ax.imshow(tile_maps(maps, _columns(C), shared), cmap=_map_cmap(signed), vmin=-1 if signed else 0, vmax=1,
+    image = ax.imshow(tile_maps(maps, _columns(C), shared), cmap=map_cmap(signed), vmin=-1 if signed else 0, vmax=1,
                       interpolation="nearest")
-    ax.set_title(f"{name}\n{C} maps of {H} x {W}", fontsize=9)
+    ax.set_title(f"{name}\n{C} maps of {H} x {W}", fontsize=10)
     _off(ax)
     return image
+
+
+def _aspect(maps):
+    """Width / height of the tiled image of feature maps (C, H, W)."""
+    C, H, W = maps.shape
+    columns = _columns(C)
+    return (columns * (W + 1) - 1) / (-(-C // columns) * (H + 1) - 1)
 
 
 def _columns(count):
@@ -157,6 +146,7 @@ def feature_maps_figure(image, rows, figsize=(10, 5.0), shared=False):
     input (e.g. ``model.layer_outputs(...)[i][0]``). The digit sits left of the first row.
     ``shared``: one colour scale per layer (its largest |value|) instead of one per map.
     """
+    image = as_array("feature_maps_figure", "image", image, "(H, W)")
     columns = 1 + max(len(row) for row in rows)
     fig, axes = plt.subplots(len(rows), columns, figsize=figsize, dpi=80, squeeze=False, layout="constrained")
     for ax in axes.flat:
@@ -169,57 +159,48 @@ def feature_maps_figure(image, rows, figsize=(10, 5.0), shared=False):
     return fig
 
 
-class DigitDrawing:
-    """The figure of the digit explorer, made once: the digit, its class probabilities, and the
-    feature maps of each hidden layer, all redrawn in place by :meth:`show`.
+class DigitDrawing(Drawing):
+    """The digit explorer's picture (notebook 05), made once: the digit and its class probabilities,
+    then the feature maps of each hidden layer (tiled, one colour scale per layer), on two rows so the
+    small maps stay readable; :meth:`show` redraws it in place.
 
-    ``fig``: a Figure outside pyplot (``viz.new_figure``); ``outputs``: one example of every layer's
-    maps (C, H, W), which fixes the panels' sizes; ``names``: their titles.
-
-    :meth:`png` is fast because it "blits": the fixed parts (axes, ticks, titles: most of the text,
-    which is slow to draw) are drawn once into a cached picture, and each call only draws the
-    artists that change (marked ``animated``) on top of it.
+    ``outputs``: one example of every layer's maps (C, H, W), which fixes the panels' sizes;
+    ``names``: their titles. Only the digit, its title, the bars and the maps change, so they
+    are blitted (see :class:`~cnn_lib.viz.canvas.Drawing`): the rest is drawn once.
     """
 
-    def __init__(self, fig, outputs, names, num_classes=10):
-        self.fig, self.canvas, self.background = fig, FigureCanvasAgg(fig), None
-        widths = [1, 1.4] + [1.6 if m.shape[0] > 16 else 1 for m in outputs]
-        axes = fig.subplots(1, len(widths), gridspec_kw={"width_ratios": widths})
+    def __init__(self, outputs, names, num_classes=10):
+        super().__init__(figsize=(12, 5.4), dpi=72)
+        half = (len(outputs) + 1) // 2 if len(outputs) > 2 else len(outputs)
+        rows = [(outputs[:half], names[:half]), (outputs[half:], names[half:])]
+        two = len(outputs) > half
+        figures = self.fig.subfigures(2 if two else 1, 1, squeeze=False, height_ratios=[1.2, 1] if two else None)[:, 0]
+        aspects = [[_aspect(m) for m in maps] for maps, _ in rows]
+        axes = figures[0].subplots(1, 2 + half, width_ratios=[1, 1.3] + aspects[0])
+        panels = list(zip(axes[2:], *rows[0]))
+        if len(figures) > 1:
+            panels += list(zip(np.atleast_1d(figures[1].subplots(1, len(outputs) - half, width_ratios=aspects[1])),
+                               *rows[1]))
         self.digit = _off(axes[0]).imshow(np.zeros((28, 28)), cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
-        self.digit_title = axes[0].set_title("", fontsize=9)
-        self.bars = axes[1].bar(range(num_classes), np.zeros(num_classes), color="#bbbbbb", edgecolor="black")
+        self.digit_title = axes[0].set_title("", fontsize=10)
+        self.bars = axes[1].bar(range(num_classes), np.zeros(num_classes), color=NEUTRAL, edgecolor="black")
         axes[1].set_ylim(0, 1)
         axes[1].set_xticks(range(num_classes))
         axes[1].set_yticks([0, 0.5, 1])
-        axes[1].set_title("probabilities\n(dark bar: the guess)", fontsize=9)
-        axes[1].tick_params(labelsize=8)
-        self.true_mark = axes[1].text(0, -0.13, "true", ha="center", va="top", fontsize=8, fontweight="bold")
-        self.maps = [_maps_panel(ax, maps, name) for ax, maps, name in zip(axes[2:], outputs, names)]
-        self.changing = [self.digit, self.digit_title, *self.bars, self.true_mark, *self.maps]
-        for artist in self.changing:
-            artist.set_animated(True)                  # left out of the cached picture of the fixed parts
+        axes[1].set_title("probabilities (dark bar: the guess)", fontsize=10)
+        axes[1].tick_params(labelsize=9)
+        self.true_mark = axes[1].text(0, -0.13, "true", ha="center", va="top", fontsize=9, fontweight="bold")
+        self.maps = [_maps_panel(ax, maps, name, shared=True) for ax, maps, name in panels]   # one scale per layer
+        self.changing(self.digit, self.digit_title, *self.bars, self.true_mark, *self.maps)
 
     def show(self, image, probs, outputs, label):
         """Redraw for one digit: image (H, W), probs (K,), outputs as in ``__init__``, its true label."""
         guess = int(np.argmax(probs))
         self.digit.set_data(image)
-        self.digit_title.set_text(f"true {label}, guess {guess}\n({probs[guess]:.0%} sure)")
+        self.digit_title.set_text(f"true {label}, guess {guess} ({probs[guess]:.0%} sure)")
         for k, (bar, p) in enumerate(zip(self.bars, probs)):
             bar.set_height(p)
-            bar.set_facecolor("#3b528b" if k == guess else "#bbbbbb")     # viridis blue for the guess
+            bar.set_facecolor(GUESS if k == guess else NEUTRAL)
         self.true_mark.set_x(label)                                        # under the true digit's bar
         for artist, maps in zip(self.maps, outputs):
-            artist.set_data(tile_maps(maps, _columns(len(maps))))
-
-    def png(self):
-        """The figure as PNG bytes: the cached fixed parts, with the changing artists drawn on top."""
-        if self.background is None:
-            self.canvas.draw()                         # lays out and draws all but the animated artists
-            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self.fig.set_layout_engine(None)           # the layout is fixed from now on
-        self.canvas.restore_region(self.background)
-        for artist in self.changing:
-            self.fig.draw_artist(artist)
-        buffer = io.BytesIO()
-        imsave(buffer, np.asarray(self.canvas.buffer_rgba()), format="png")   # (H, W, 4) uint8 pixels
-        return buffer.getvalue()
+            artist.set_data(tile_maps(maps, _columns(len(maps)), shared=True))

@@ -5,13 +5,13 @@ and redrawn in place (``set_data``, titles), rendered to PNG into a ``widgets.Im
 text line for shapes and messages. The update methods are plain functions of the controls'
 values, so tests call them directly. Display one by making it the last line of a cell.
 """
-from .backprop import TrainingStepper
 from .base import Explorer
-from .digits import DigitExplorer, TrainingMonitor
-from .hello import HelloExplorer
-from .kernels import KernelExplorer, NodeInspector
-from .layers import LayerExplorer
-from .stride import StrideExplorer
+from .digit_explorer import DigitExplorer, TrainingMonitor
+from .hello_explorer import HelloExplorer
+from .kernel_explorers import KernelExplorer, NodeInspector
+from .layer_explorer import LayerExplorer
+from .stride_explorer import StrideExplorer
+from .training_stepper import TrainingStepper
 
 __all__ = ["Explorer", "HelloExplorer", "LayerExplorer", "KernelExplorer", "NodeInspector",
            "StrideExplorer", "TrainingStepper", "DigitExplorer", "TrainingMonitor"]

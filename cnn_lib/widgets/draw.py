@@ -128,32 +128,6 @@ class DrawExplorer(Explorer):
                 f"Centring moved the digit {self.steps.shift[0]} px down, {self.steps.shift[1]} px right.")
 
 
-def stroke_pictures(count=12, seed=0):
-    """``count`` drawings (SIZE, SIZE) uint8 as a canvas would send them: random thick strokes, one more each
-    time (each picture = the previous one plus a stroke), for the benchmark and the tests."""
-    rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[0:SIZE, 0:SIZE]
-    picture, pictures = np.zeros((SIZE, SIZE)), []
-    for _ in range(count):
-        (y0, x0), (y1, x1) = rng.uniform(15, SIZE - 15, size=(2, 2))
-        t = np.clip(((yy - y0) * (y1 - y0) + (xx - x0) * (x1 - x0)) / max((y1 - y0) ** 2 + (x1 - x0) ** 2, 1), 0, 1)
-        distance = np.hypot(yy - (y0 + t * (y1 - y0)), xx - (x0 + t * (x1 - x0)))   # to the segment
-        picture = np.maximum(picture, np.clip(3.5 - distance, 0, 1))
-        pictures.append((picture * 255).round().astype(np.uint8).tobytes())
-    return pictures
-
-
-def demo_moves():
-    """Strokes for benchmarks/bench_widgets.py, on the trained network."""
-    from ..data import load_mnist
-    from ..pretrained import load_trained_lenet
-    _, _, x, y = load_mnist()
-    explorer = DrawExplorer(load_trained_lenet(), {int(y[i]): x[i, 0] for i in range(3)})
-    attack = AttackExplorer(explorer.model, x, y)
-    return [("06 drawing explorer: one more stroke", explorer, explorer.canvas, stroke_pictures()),
-            ("06 FGSM explorer: epsilon", attack, attack.epsilon, [0.01 * k for k in (0, 3, 7, 12, 20, 30, 5)] * 3)]
-
-
 class AttackExplorer(Explorer):
     """FGSM live: pick a test digit and epsilon; see the adversarial digit, the change and both
     sets of probabilities (``model`` trained, ``x`` (N, 1, 28, 28), ``y`` (N,)). Notebook 06, section 5."""

@@ -31,7 +31,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 SLOWDOWN = float(os.environ.get("COURSE_BROWSER_SLOWDOWN", "1"))
 SERVER_START_SECONDS = 90 * SLOWDOWN
-# Self-test of the suite: COURSE_BROWSER_BREAK=cnn_lib.widgets.hello:HelloExplorer.update makes that
+# Self-test of the suite: COURSE_BROWSER_BREAK=cnn_lib.widgets.hello_explorer:HelloExplorer.update makes that
 # method raise inside the notebooks' kernels (from call number COURSE_BROWSER_BREAK_AFTER + 1 on),
 # through an IPython startup file in the tmp IPython dir; cnn_lib itself is never touched.
 BREAK = os.environ.get("COURSE_BROWSER_BREAK", "")

@@ -76,7 +76,9 @@ FIND_CONTROL_JS = """([label, nth]) => {
   const buttons = [...root.querySelectorAll('.jupyter-widgets button, button.jupyter-widgets')];
   const labelled = labels.filter(l => norm(l.textContent) === label).map(l => l.parentElement);
   const checkboxes = [...root.querySelectorAll('.widget-checkbox')];   // its description sits beside the box
-  const found = labelled.length ? labelled : buttons.concat(checkboxes).filter(b => norm(b.innerText) === label);
+  const css = label.startsWith('css:') ? [...root.querySelectorAll('.jp-OutputArea-output ' + label.slice(4))] : [];
+  const found = css.length ? css : labelled.length ? labelled :
+    buttons.concat(checkboxes).filter(b => norm(b.innerText) === label);
   if (found.length <= nth) {
     const kind = e => e.className.replace(/lm-Widget|jupyter-widgets/g, '').trim();
     const known = labels.filter(l => norm(l.textContent))
@@ -87,7 +89,7 @@ FIND_CONTROL_JS = """([label, nth]) => {
   }
   const control = found[nth];
   const target = control.querySelector('.noUi-handle') || control.querySelector('select') ||
-                 control.querySelector('input[type=checkbox]') || control;
+                 control.querySelector('input') || control;
   control.setAttribute('data-bt', 'control');
   (control.closest('.jp-OutputArea-output') || control).setAttribute('data-bt', 'explorer');
   target.setAttribute('data-bt-target', '');
@@ -106,13 +108,15 @@ LISTEN_JS = """() => {
   });
 }"""
 
-# What the marked explorer shows now: the control's readout, its text, and a hash of each picture's bytes.
-EXPLORER_JS = """async () => {
+# What the marked explorer shows now: the control's readout, its text, its state marker (written by
+# cnn_lib.widgets.base.Explorer), whether the control is disabled, the visible text of `blocked`
+# (a selector), and a hash of each picture's bytes.
+EXPLORER_JS = """async (blocked) => {
   const control = document.querySelector('[data-bt=control]'), explorer = document.querySelector('[data-bt=explorer]');
   if (!control || !explorer) return null;
   const select = control.querySelector('select'), readout = control.querySelector('.widget-readout');
   const box = control.querySelector('input[type=checkbox]');
-  const value = readout ? readout.textContent.replace(/\\s+/g, ' ').trim() :
+  let value = readout ? readout.textContent.replace(/\\s+/g, ' ').trim() :
                 select ? (select.selectedOptions[0] || {text: ''}).text.replace(/\\s+/g, ' ').trim() :
                 box ? (box.checked ? 'checked' : 'unchecked') :
                 control.classList.contains('mod-active') ? 'pressed' : '';
@@ -127,7 +131,13 @@ EXPLORER_JS = """async () => {
   // the explorer's status lines: its HTML and Label widgets (not the controls' descriptions)
   const status = [...explorer.querySelectorAll('.widget-html, .jupyter-widgets.widget-label')]
     .map(e => e.innerText.replace(/\\s+/g, ' ').trim()).filter(Boolean).join(' | ');
-  return {value, status, hashes};
+  const marker = explorer.querySelector('.explorer-state');
+  const state = marker ? JSON.parse(marker.getAttribute('data-state')) : null;
+  const disabled = !!control.querySelector('[disabled]') || control.classList.contains('mod-disabled');
+  const reason = blocked ? [...explorer.querySelectorAll(blocked)].filter(e => e.offsetParent !== null)
+    .map(e => e.innerText.trim()).join(' ') : '';
+  if (control.matches('.widget-text') && !readout) value = control.querySelector('input').value;
+  return {value, status, state, disabled, reason, hashes};
 }"""
 
 
@@ -148,7 +158,7 @@ def tail(text, lines=8):
 
 
 def traceback_summary(text, depth=6):
-    """A traceback's frame headers ("Cell In[3], line 3", "File .../hello.py:25, in HelloExplorer.update")
+    """A traceback's frame headers ("Cell In[3], line 3", "File .../hello_explorer.py:25, in HelloExplorer.update")
     and its last line (the exception), without the source excerpts."""
     lines = [line.strip() for line in ANSI.sub("", text).strip().splitlines() if line.strip()]
     frames = [line for line in lines if line.startswith(("Cell In", "File "))]
@@ -399,7 +409,8 @@ def test_widget_follows_real_input(notebooks, move, lab, screenshots):
     found = page.evaluate(FIND_CONTROL_JS, [move.control, move.nth])
     assert "known" not in found, (f"{where}: no control labelled {move.control!r} (number {move.nth}); "
                                   f"{found['found']} found. Controls on the page: {found['known']}")
-    before = page.evaluate(EXPLORER_JS)
+    before = page.evaluate(EXPLORER_JS, move.blocked)
+    assert before["state"] is not None or not move.state, f"{where}: its explorer shows no state marker"
     if move.image_changes:
         assert before["hashes"], f"{where}: its explorer shows no picture (img.widget-image)"
     stem = re.sub(r"[^\w.-]+", "_", f"{move.notebook[:-6]}--move-{move.widget}-{move.control}").strip("_")
@@ -415,6 +426,9 @@ def test_widget_follows_real_input(notebooks, move, lab, screenshots):
         index = options.index(before["value"]) + move.presses
         assert 0 <= index < len(options), f"{where}: no option {move.presses} after {before['value']!r} in {options}"
         page.locator("[data-bt-target]").select_option(index=index)
+    elif move.key == "type":             # a text box: type, then Enter (what sends the value to the kernel)
+        page.locator("[data-bt-target]").fill(move.typed)
+        page.locator("[data-bt-target]").press("Enter")
     else:
         target = page.locator("[data-bt-target]")
         target.scroll_into_view_if_needed()
@@ -424,15 +438,23 @@ def test_widget_follows_real_input(notebooks, move, lab, screenshots):
             time.sleep(0.05)
     deadline = time.monotonic() + MOVE_SECONDS
     while True:
-        after = page.evaluate(EXPLORER_JS)
+        after = page.evaluate(EXPLORER_JS, move.blocked)
         wrong = []
         if move.readout is not None and after["value"] != move.readout:
             wrong.append(f"the control reads {after['value']!r}, expected {move.readout!r} (was {before['value']!r})")
-        if move.key != "click" and after["value"] == before["value"]:
+        if move.blocked:
+            if after["value"] != before["value"] or not after["disabled"]:
+                wrong.append(f"the control should be disabled and stay put ({before['value']!r} -> {after['value']!r})")
+            if not after["reason"]:
+                wrong.append(f"nothing visible matching {move.blocked!r} says why the control is disabled")
+        elif move.key not in ("click", "type") and after["value"] == before["value"]:
             wrong.append(f"the control did not move (still reads {after['value']!r})")
-        text = None if move.text is None else move.text.replace("{value}", after["value"])
-        if text is not None and text not in after["status"]:
-            wrong.append(f"its status text lacks {text!r}")
+        for key, expected in move.state.items():
+            got = (after["state"] or {}).get(key)
+            if isinstance(expected, str) and "{value}" in expected:
+                expected, got = expected.replace("{value}", after["value"]), str(got)
+            if got != expected:
+                wrong.append(f"its state has {key}={got!r}, expected {expected!r}")
         if move.image_changes and after["hashes"] == before["hashes"]:
             wrong.append("its picture did not change")
         if not wrong or time.monotonic() > deadline:
@@ -450,6 +472,6 @@ def test_widget_follows_real_input(notebooks, move, lab, screenshots):
             kernel_log = log.read().decode(errors="replace")
         logged = f"\n  JupyterLab/kernel log meanwhile:\n      {tail(kernel_log, 12)}" if kernel_log.strip() else ""
         pytest.fail(f"{where}: after {move.presses} x {move.key}, within {MOVE_SECONDS:.0f} s: " + "; ".join(wrong)
-                    + f".\n  Status text: {after['status'][:400]!r}" + logged,
+                    + f".\n  Status text: {after['status'][:400]!r}\n  State: {after['state']}" + logged,
                     pytrace=False)
     print(f"{where}: {before['value']!r} -> {after['value']!r}, picture changed: {after['hashes'] != before['hashes']}")

@@ -3,9 +3,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from .style import DIVERGING, IMAGE, show_array, symmetric_limits
-
-HIGHLIGHT = "deepskyblue"    # outlines: stands out on grey photos and on purple-orange maps alike
+from .canvas import Drawing
+from .style import (DIVERGING, HIGHLIGHT, IMAGE, as_array, heading, label_cells, number_texts, show_array,
+                    symmetric_limits, write_numbers)
 
 
 def map_style(weights, values):
@@ -28,6 +28,7 @@ def kernel_gallery(kernels, maps, detail=None, columns=2, figsize=(9, 9.5)):
     ``detail``: optional ``(top, left, height, width)``: draw only that window of each map, so thin
     edges are not lost when a large map is shrunk to fit the page.
     """
+    kernels = {name: as_array("kernel_gallery", f"kernel {name!r}", w, "(k, k)") for name, w in kernels.items()}
     rows = -(-len(kernels) // columns)
     fig, axes = plt.subplots(rows, 2 * columns, figsize=figsize, dpi=72, layout="constrained",
                              gridspec_kw={"width_ratios": [1, 2.2] * columns})
@@ -55,7 +56,7 @@ def maps_figure(maps, titles, boxes=(), numbers=False, figsize=None, cmap=None, 
     the colours on 0) default to what each array's sign suggests. ``limit``: colour range
     ``(-limit, limit)`` for every panel (values beyond it saturate).
     """
-    n = len(maps)
+    maps, n = [as_array("maps_figure", "each map", m, "(H, W)") for m in maps], len(maps)
     fig, axes = plt.subplots(1, n, figsize=figsize or (3 * n, 3), dpi=72, layout="constrained", squeeze=False)
     for ax, values, title in zip(axes[0], maps, titles):
         image = show_array(ax, values, title=title, cmap=cmap, signed=signed)
@@ -68,44 +69,13 @@ def maps_figure(maps, titles, boxes=(), numbers=False, figsize=None, cmap=None, 
     return fig
 
 
-def heading(ax, text, fontsize=10):
-    """A title drawn as plain text above ``ax`` (cheaper to redraw than ``set_title``); returns the Text."""
-    return ax.text(0.5, 1.03, text, transform=ax.transAxes, ha="center", va="bottom", fontsize=fontsize)
-
-
-def number_texts(ax, rows, cols, fontsize=9):
-    """A ``rows x cols`` grid of empty Text artists centred on the cells of an image on ``ax``."""
-    return [ax.text(j, i, "", ha="center", va="center", fontsize=fontsize)
-            for i in range(rows) for j in range(cols)]
-
-
-def write_numbers(texts, values, image, fmt="{:.2g}", labels=None):
-    """Write ``values`` (rows, cols) into the first rows*cols ``texts``, black on light cells, white on dark.
-
-    The colour comes from ``image`` (the AxesImage under the numbers), so the text stays readable
-    without a box behind it. ``labels``: rows*cols strings to write instead of ``fmt``-ed values.
-    Texts beyond the values are hidden.
-    """
-    values = np.asarray(values)
-    rgba = image.cmap(image.norm(values))                       # (rows, cols, 4) colours of the cells
-    light = rgba[..., :3] @ np.array([0.299, 0.587, 0.114]) > 0.5
-    k = values.shape[1]
-    for index, text in enumerate(texts):
-        visible = index < values.size
-        text.set_visible(visible)
-        if visible:
-            i, j = divmod(index, k)
-            text.set_position((j, i))
-            text.set_text(fmt.format(values[i, j]) if labels is None else labels[index])
-            text.set_color("black" if light[i, j] else "white")
-
-
 def profile_figure(row, response, label, figsize=(8, 3.6)):
     """One row of pixels (W,) above a kernel's response along it (W - k + 1,): a pyplot Figure.
 
     Output node ``j`` of a k-wide kernel sits over input column ``j + k // 2`` (its centre), so
     the response is drawn shifted by ``k // 2`` columns, under the pixels it compares.
     """
+    row, response = (as_array("profile_figure", name, v, "(W,)") for name, v in (("row", row), ("response", response)))
     shift = (len(row) - len(response)) // 2
     fig, (top, bottom) = plt.subplots(2, 1, figsize=figsize, dpi=72, sharex=True, layout="constrained")
     top.plot(np.arange(len(row)), row, color="black")
@@ -117,13 +87,38 @@ def profile_figure(row, response, label, figsize=(8, 3.6)):
     return fig
 
 
-def label_cells(ax, values, image, fmt="{:.2g}"):
-    """Write each value of a small 2-D array in its cell of ``image`` (see :func:`write_numbers`)."""
-    values = np.asarray(values)
-    write_numbers(number_texts(ax, *values.shape, fontsize=9 if max(values.shape) <= 9 else 8), values, image, fmt)
+class KernelDrawing(Drawing):
+    """The kernel explorer's picture (notebook 02), made once: the input photo (H, W), the kernel with its
+    numbers (up to ``max_numbers`` x ``max_numbers``), and the feature map. :meth:`show` redraws it."""
+
+    def __init__(self, x, max_numbers=5):
+        super().__init__(figsize=(9.5, 3.6))
+        ax_x, ax_k, ax_y = self.fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 0.8, 1]})
+        show_array(ax_x, x, cmap=IMAGE)
+        heading(ax_x, f"input {x.shape[0]} x {x.shape[1]}")
+        self.max_numbers = max_numbers
+        self.k_image = show_array(ax_k, np.zeros((3, 3)), signed=True)
+        self.k_text = number_texts(ax_k, max_numbers, max_numbers)
+        self.k_title, self.y_title = heading(ax_k, "kernel"), heading(ax_y, "feature map")
+        self.y_image = show_array(ax_y, np.zeros((2, 2)), cmap=IMAGE)
+
+    def show(self, w, y):
+        """The kernel ``w`` (k, k), its numbers if small enough, and its feature map ``y`` (OH, OW)."""
+        k = w.shape[0]
+        self.k_image.set_data(w)
+        self.k_image.set_clim(*symmetric_limits(w))
+        self.k_image.set_extent((-0.5, k - 0.5, k - 0.5, -0.5))
+        self.k_title.set_text(f"kernel {k} x {k}")
+        write_numbers(self.k_text, w if k <= self.max_numbers else np.zeros((0, 0)), self.k_image, fmt="{:.2g}")
+        cmap, vmin, vmax = map_style(w, y)
+        self.y_image.set_data(y)
+        self.y_image.set_cmap(cmap)
+        self.y_image.set_clim(vmin, vmax)
+        self.y_image.set_extent((-0.5, y.shape[1] - 0.5, y.shape[0] - 0.5, -0.5))
+        self.y_title.set_text(f"feature map {y.shape[0]} x {y.shape[1]}")
 
 
-class NodeDrawing:
+class NodeDrawing(Drawing):
     """One node of a feature map as a sum of products, drawn in a Figure and redrawn in place.
 
     Panels: the input (H, W) with the node's receptive field outlined; the patch under the
@@ -131,10 +126,11 @@ class NodeDrawing:
     feature map (OH, OW) with the node outlined. ``show(i, j)`` moves everything to node ``(i, j)``.
     """
 
-    def __init__(self, fig, x, w, y, stride=1):
+    def __init__(self, x, w, y, stride=1, fig=None, figsize=(11, 2.9)):
+        super().__init__(figsize, fig=fig)
         self.x, self.w, self.y, self.stride = x, w, y, stride
         k = w.shape[0]
-        axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [2, 1.25, 1.25, 2]})
+        axes = self.fig.subplots(1, 4, gridspec_kw={"width_ratios": [2, 1.25, 1.25, 2]})
         small = max(x.shape) <= 7                     # write numbers on small inputs only
         x_image = show_array(axes[0], x, cmap=IMAGE)
         if small:
@@ -152,6 +148,8 @@ class NodeDrawing:
         heading(axes[3], f"feature map {y.shape[0]} x {y.shape[1]}")
         heading(axes[1], "patch × kernel weight")
         self.sum_text = heading(axes[2], "= products")
+        self.changing(self.field, self.node, self.patch, self.products, self.sum_text,
+                      *self.texts["patch"], *self.texts["products"])
 
     def show(self, i, j):
         """Outline node (i, j) and its receptive field; fill in patch, weights, products and their sum."""
@@ -173,7 +171,8 @@ class NodeDrawing:
 def node_figure(x, w, i, j, stride=1, figsize=(10, 2.6)):
     """A pyplot Figure of node (i, j) of ``conv2d(x, w)`` for a 2-D input ``x`` and (k, k) kernel ``w``."""
     from ..functional import conv2d
+    x, w = as_array("node_figure", "x", x, "(H, W)"), as_array("node_figure", "w", w, "(k, k)")
     y = conv2d(x[None, None], w[None, None], stride=stride)[0, 0]     # (H, W) -> (OH, OW)
     fig = plt.figure(figsize=figsize, dpi=72, layout="constrained")
-    NodeDrawing(fig, x, w, y, stride).show(i, j)
+    NodeDrawing(x, w, y, stride, fig=fig).show(i, j)
     return fig

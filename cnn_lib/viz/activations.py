@@ -1,18 +1,21 @@
-"""Notebook 01 (layers): the layer table, and figures of images, feature maps and class scores.
+"""Notebook 01 (layers): what each layer outputs (its activations): the layer table, and figures of
+images, feature maps and class scores.
 
 ``layer_table`` is numbers only (no drawing); the ``*_figure`` functions build and return a
-pyplot Figure for a notebook cell to show.
+pyplot Figure for a notebook cell to show; :class:`LayerDrawing` is the layer explorer's picture.
 """
 import html
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..arithmetic import linear_params
 from ..layers import Conv2d
-from .style import DIVERGING, IMAGE, SEQUENTIAL, show_array, symmetric_limits
+from .canvas import Drawing
+from .style import (CURVE, DIVERGING, IMAGE, LABEL, OTHER, SEQUENTIAL, as_array, map_cmap, mosaic, show_array,
+                    symmetric_limits)
 
-OTHER, LABEL = "#7fa9d6", "#e08214"   # bar colours: blue for other classes, orange (and hatched) for the label
 COLUMNS = ("#", "layer", "kind", "output shape", "nodes", "parameters", "fully connected would need")
 
 
@@ -57,6 +60,9 @@ def layer_table(model, input_shape, softmax=True):
     parameters a fully connected layer would need to map the same number of input nodes to the
     same output nodes (``linear_params(nodes_in, nodes_out)``, biases included), else None.
     """
+    if len(np.shape(input_shape)) != 1 or len(input_shape) != 3:
+        raise ValueError(f"layer_table: input_shape must be one example's (C, H, W), got {input_shape!r}. "
+                         f"Hint: drop the batch axis, e.g. x_train.shape[1:] gives (1, 28, 28).")
     summary = model.summary(input_shape)
     rows = [dict(summary[0], index=None, layer="input (preprocessing, before the model)", kind="input",
                  fc_params=None)]
@@ -88,8 +94,7 @@ def steps_figure(steps, figsize=(10, 2.8)):
         image = _for_display(shown, layout)
         vmax = 255 if array.dtype == np.uint8 else 1
         ax.imshow(image, cmap=IMAGE, vmin=0, vmax=vmax, interpolation="nearest")
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xticks=[], yticks=[])
         ax.set_title(f"{title}\n{tuple(array.shape)} {array.dtype}", fontsize=9)
     return fig
 
@@ -99,6 +104,9 @@ def feature_maps_figure(image, rows, figsize=(10, 3)):
     row of the C feature maps. Each row shares one colour scale, shown by its colour bar (PuOr, 0 in
     the middle, if it has negative values; viridis from 0 otherwise). Fixed margins, no layout
     engine: with dozens of small axes, constrained layout would take most of a second."""
+    image = as_array("feature_maps_figure", "image", image, "(H, W)")
+    rows = {label: as_array("feature_maps_figure", f"maps {label!r}", maps, "(C, H, W)")
+            for label, maps in rows.items()}
     n_maps = max(maps.shape[0] for maps in rows.values())
     fig, axes = plt.subplots(len(rows), 2 + n_maps, figsize=figsize, dpi=80, squeeze=False,
                              gridspec_kw=dict(left=0.01, right=0.94, bottom=0.02, top=0.88, wspace=0.08, hspace=0.2,
@@ -123,6 +131,7 @@ def feature_maps_figure(image, rows, figsize=(10, 3)):
 def scores_figure(logits, probs, label=None, figsize=(9, 2.8)):
     """Two bar charts for one example: the output layer's scores (logits) and, after softmax, the
     probabilities; the true ``label`` (if given) is the orange, hatched bar."""
+    logits, probs = (as_array("scores_figure", name, v, "(K,)") for name, v in (("logits", logits), ("probs", probs)))
     fig, (ax_s, ax_p) = plt.subplots(1, 2, figsize=figsize, dpi=80, layout="constrained")
     classes = np.arange(len(logits))
     for ax, values, title in ((ax_s, logits, "scores (logits): any real numbers"),
@@ -141,9 +150,12 @@ def scores_figure(logits, probs, label=None, figsize=(9, 2.8)):
 
 def cross_entropy_figure(marked, figsize=(5, 3)):
     """The loss -ln(p) for the probability p given to the right class; ``marked`` p values labelled."""
+    if not all(0 < q <= 1 for q in as_array("cross_entropy_figure", "marked", marked, "(n,)")):
+        raise ValueError(f"cross_entropy_figure: marked must be probabilities in (0, 1], got {list(marked)}. "
+                         f"Hint: -ln(0) is infinite; mark p = 0.01 instead of 0.")
     fig, ax = plt.subplots(figsize=figsize, dpi=80, layout="constrained")
     p = np.linspace(0.005, 1, 400)
-    ax.plot(p, -np.log(p), color="#4b2991")
+    ax.plot(p, -np.log(p), color=CURVE)
     for q in marked:
         ax.plot(q, -np.log(q), "o", color=LABEL)
         right = q > 0.7                                    # label the points near p = 1 on their left
@@ -153,3 +165,112 @@ def cross_entropy_figure(marked, figsize=(5, 3)):
     ax.set_ylabel("cross-entropy loss")
     ax.set_xlim(0, 1.05)
     return fig
+
+
+class LayerDrawing(Drawing):
+    """The layer explorer's picture (notebook 01), made once: the input on the left; on the right one
+    of three panels in the same place: feature maps in a grid (one colour scale, with its colour bar),
+    a flattened vector (one row per channel), or class scores / probabilities as bars.
+
+    ``n_classes``: bars. The maps are one tiled image (:func:`~cnn_lib.viz.style.mosaic`), its axes sized
+    for each layer's count and size. Axes sit at fixed places (figure fractions): no layout pass.
+    """
+
+    def __init__(self, n_classes, figsize=(9.5, 3.3)):
+        super().__init__(figsize, dpi=80, layout=None)
+        width, height = figsize
+        bottom, top = 0.1, 0.86                               # room for the headline and the bar labels
+        side = (top - bottom) * height / width                 # a square, in figure-width fractions
+        self.input_ax = self.fig.add_axes((0.01, bottom, side, top - bottom))
+        self.input_art = self.input_ax.imshow(np.zeros((2, 2)), cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
+        self.input_ax.set(xticks=[], yticks=[])
+        self.input_title = self.input_ax.set_title("", fontsize=10)
+        self.area = (0.03 + side, bottom, 0.9, top)           # the maps' area (figure fractions)
+        self.maps_ax = self.fig.add_axes((0, 0, 0.1, 0.1))     # placed for each layer's map count and size
+        self.maps_ax.set_axis_off()
+        self.maps_art = self.maps_ax.imshow(np.zeros((2, 2)), aspect="auto", interpolation="nearest")
+        self.bar_cax = self.fig.add_axes((0.92, bottom + 0.1, 0.012, top - bottom - 0.2))
+        self.colour_bar = self.fig.colorbar(self.maps_art, cax=self.bar_cax)
+        self.maps_art.callbacks.disconnect(self.maps_art.colorbar_cid)   # updated once per move, by hand
+        self.colour_bar.ax.tick_params(labelsize=8)
+        self.colour_bar.locator = MaxNLocator(4)
+        left = self.area[0]
+        panel = (left + 0.05, bottom + 0.04, 0.9 - left - 0.06, top - bottom - 0.04)
+        self.vector_ax = self.fig.add_axes(panel)
+        self.vector_art = self.vector_ax.imshow(np.zeros((2, 2)), aspect="auto", interpolation="nearest")
+        self.vector_ax.set_xlabel("position within the channel's map (one row per channel)", fontsize=9)
+        self.vector_ax.set_ylabel("channel", fontsize=9)
+        self.vector_ax.locator_params(nbins=4)
+        self.bar_ax = self.fig.add_axes(panel)
+        classes = np.arange(n_classes)
+        self.bars = self.bar_ax.bar(classes, np.zeros(n_classes), color=OTHER, edgecolor="black")
+        self.bar_ax.set_xticks(classes)
+        self.bar_ax.set_xlabel("class (digit); the orange, hatched bar is the label", fontsize=9)
+        self.bar_ax.axhline(0, color="black", linewidth=0.8)
+        self.bar_ax.locator_params(axis="y", nbins=4)        # few labels: each text costs ~1 ms per draw
+        self.headline = self.fig.suptitle("", fontsize=11, y=0.985)
+
+    def _place_maps(self, count, H, W):
+        """The grid of ``count`` maps of H x W that makes them largest in the area, centred, with the colour
+        bar just right of it; returns its number of columns."""
+        width, height = self.fig.get_size_inches()
+        left, bottom, right, top = self.area
+        area_w, area_h = (right - left) * width, (top - bottom) * height
+
+        def size(cols):                                        # inches per image pixel with ``cols`` columns
+            return min(area_w / (cols * (W + 1) - 1), area_h / (-(-count // cols) * (H + 1) - 1))
+        cols = max(range(1, count + 1), key=size)
+        box_w = (cols * (W + 1) - 1) * size(cols) / width
+        box_h = (-(-count // cols) * (H + 1) - 1) * size(cols) / height
+        x0, y0 = left + (right - left - box_w) / 2, bottom + (top - bottom - box_h) / 2
+        self.maps_ax.set_position((x0, y0, box_w, box_h))
+        self.bar_cax.set_position((x0 + box_w + 0.015, y0 + 0.05 * box_h, 0.012, 0.9 * box_h))
+        return cols
+
+    def show_input(self, image, title, headline):
+        """The input (H, W) in grey, its title, and the figure's headline."""
+        self.input_art.set_data(image)
+        self.input_title.set_text(title)
+        self.headline.set_text(headline)
+
+    def _panels(self, maps=False, vector=False, bars=False):
+        self.maps_ax.set_visible(maps)
+        self.bar_cax.set_visible(maps or vector)
+        self.vector_ax.set_visible(vector)
+        self.bar_ax.set_visible(bars)
+
+    def show_maps(self, out):
+        """Feature maps (C, H, W) on one colour scale: PuOr centred on 0 if signed, else viridis from 0.
+        Returns the scale ``(lo, hi, signed)``."""
+        C, H, W = out.shape
+        self._panels(maps=True)
+        signed = bool(np.any(out < 0))
+        lo, hi = symmetric_limits(out) if signed else (0.0, float(out.max()) or 1.0)
+        tiles = mosaic(out, self._place_maps(C, H, W))
+        self.maps_art.set_data(tiles)
+        self.maps_art.set_extent((-0.5, tiles.shape[1] - 0.5, tiles.shape[0] - 0.5, -0.5))
+        self.maps_art.set_cmap(map_cmap(signed))                 # signed: 0 in the middle of PuOr
+        self.maps_art.set_clim(lo, hi)
+        self.colour_bar.update_normal(self.maps_art)
+        return lo, hi, signed
+
+    def show_vector(self, picture):
+        """A flattened layer output drawn as (rows, columns): one row per channel of the layer before."""
+        self._panels(vector=True)
+        self.bar_cax.set_position((0.92, 0.2, 0.012, 0.56))
+        self.vector_art.set_data(picture)
+        self.vector_art.set_extent((-0.5, picture.shape[1] - 0.5, picture.shape[0] - 0.5, -0.5))
+        self.vector_art.set_cmap(SEQUENTIAL)
+        self.vector_art.set_clim(float(picture.min()), float(picture.max()) or 1.0)
+        self.colour_bar.update_normal(self.vector_art)
+
+    def show_bars(self, values, label=None, probabilities=False):
+        """One bar per class (K,); the ``label``'s bar orange and hatched; probabilities on 0..1."""
+        self._panels(bars=True)
+        for k, bar in enumerate(self.bars):
+            bar.set_height(values[k])
+            bar.set_facecolor(LABEL if k == label else OTHER)
+            bar.set_hatch("//" if k == label else "")
+        lo, hi = (0.0, 1.0) if probabilities else (float(min(values.min(), 0)), float(max(values.max(), 0)))
+        pad = 0 if probabilities else 0.1 * (hi - lo or 1)
+        self.bar_ax.set_ylim(lo - pad, hi + pad)

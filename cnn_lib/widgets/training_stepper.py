@@ -8,9 +8,8 @@ from ..losses import softmax
 from ..optim import SGD
 from ..tiny import ITERATIONS_PER_EPOCH, batch_slice, loss_on, tiny_cnn, tiny_data
 from ..train import train_step
-from ..viz import IMAGE
-from ..viz.backprop import heatmap, set_heatmap
-from .base import Explorer
+from ..viz.backprop import StepperDrawing
+from .base import Explorer, check_choice, check_range
 
 StepResult = namedtuple("StepResult", ["iteration", "epoch", "batch", "loss_before", "loss_after"])
 LEARNING_RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
@@ -30,9 +29,10 @@ class TrainingStepper(Explorer):
     image_width = 800
 
     def __init__(self, lr=1.0, seed=4):
-        super().__init__(figsize=(10, 2.6), dpi=72)
-        self.seed = seed
+        lr = check_choice("TrainingStepper", "lr", lr, LEARNING_RATES)
+        self.seed = check_range("TrainingStepper", "seed", seed, 0, 2**32 - 1, hint="use a whole number such as 4")
         self.x, self.y = tiny_data()                          # (8, 1, 6, 6), (8,)
+        super().__init__(drawing=StepperDrawing(self.x))
         self.lr = widgets.SelectionSlider(options=[(f"{v:g}", v) for v in LEARNING_RATES], value=lr,
                                           description="learning rate", continuous_update=False,
                                           style={"description_width": "initial"})
@@ -43,31 +43,8 @@ class TrainingStepper(Explorer):
         buttons[2].on_click(lambda _: self.reset())
         self.step_button, self.ten_button, self.reset_button = buttons
 
-        ax_loss, ax_w, ax_g, ax_p = self.fig.subplots(1, 4, width_ratios=[1.7, 1, 1, 1.7])
-        self.ax_loss = ax_loss               # few texts everywhere: each costs ~1 ms per redraw
-        (self.full_line,) = ax_loss.plot([], [], ".-", color="#5e3c99", lw=2)
-        (self.batch_line,) = ax_loss.plot([], [], "o", color="#e66101", ms=3)
-        ax_loss.set_title("loss", fontsize=9, y=1)     # a fixed y skips the title's auto-placement
-        ax_loss.tick_params(labelsize=8)
-        ax_loss.locator_params(nbins=3)
-        self.w_art = heatmap(ax_w, np.zeros((3, 3)), "kernel")
-        self.g_art = heatmap(ax_g, np.zeros((3, 3)), "gradient")
-        self.bars = ax_p.bar(np.arange(8), np.zeros(8), color="#21918c")
-        ax_p.axhline(0.5, color="0.3", ls="--", lw=1)
-        strip = np.full((6, 8 * 7 - 1), np.nan)             # the 8 images side by side, NaN gaps
-        for i in range(8):
-            strip[:, 7 * i:7 * i + 6] = self.x[i, 0]
-        ax_p.imshow(strip, cmap=IMAGE, extent=(-0.5, 7.5, -0.45, -0.04), aspect="auto", vmin=0, vmax=1,
-                    interpolation="nearest")
-        ax_p.set_xlim(-0.5, 7.5)
-        ax_p.set_ylim(-0.47, 1)
-        ax_p.set_xticks([])
-        ax_p.set_yticks([0, 0.5, 1])
-        ax_p.tick_params(labelsize=8)
-        ax_p.set_title("P(true class)", fontsize=9, y=1)
         self.reset(draw=False)
         self.finish(self.step_button, self.ten_button, self.reset_button, self.lr)
-        self.fig.set_layout_engine(None)     # keep the layout of the first drawing: redraws skip the solver
 
     def reset(self, draw=True):
         """Back to the initial weights (same seed) and an empty history."""
@@ -114,20 +91,14 @@ class TrainingStepper(Explorer):
     def update(self):
         if self.problem:
             problem, self.problem = self.problem, None
-            return self.explain(problem)
-        n = len(self.full_losses)
-        self.full_line.set_data(np.arange(n), self.full_losses)
-        self.batch_line.set_data(np.arange(1, n), self.batch_losses)
-        self.ax_loss.set_xlim(-0.5, max(10, n))
-        self.ax_loss.set_ylim(0, max(1.0, 1.1 * max(self.full_losses + self.batch_losses)))
+            return self.explain(problem, reason="overflow")
         conv = self.model.layers[0]
-        set_heatmap(*self.w_art, conv.params["weight"][0, 0])
-        set_heatmap(*self.g_art, conv.grads.get("weight", np.zeros((1, 1, 3, 3)))[0, 0])
         with np.errstate(all="ignore"):                       # huge but finite weights: no warnings
             probs = softmax(self.model.forward(self.x))       # (8, 2)
-        for bar, p in zip(self.bars, probs[np.arange(8), self.y]):
-            bar.set_height(p)
+        self.drawing.show(self.full_losses, self.batch_losses, conv.params["weight"][0, 0],
+                          conv.grads.get("weight", np.zeros((1, 1, 3, 3)))[0, 0], probs[np.arange(8), self.y])
         right = int(np.sum(probs.argmax(axis=1) == self.y))
+        self.facts.update(iteration=self.iteration, lr=self.lr.value, right=right, loss=round(self.full_losses[-1], 4))
         lr = f"learning rate {self.lr.value:g}"
         if self.last is None:
             return (f"No step yet ({lr}). Loss on all 8 images: {self.full_losses[-1]:.3f} (a 50/50 guess "
@@ -137,26 +108,3 @@ class TrainingStepper(Explorer):
                 f"loss on this batch "
                 f"{s.loss_before:.3f} -> {s.loss_after:.3f}; on all 8 images {self.full_losses[-1]:.3f}; "
                 f"{right} of 8 predicted right.")
-
-
-class _Presses:
-    """Looks like a control to benchmarks/bench_widgets.py: setting ``.value`` clicks the button once."""
-
-    def __init__(self, button):
-        self.button, self._value = button, 0
-
-    @property
-    def value(self):
-        return self._value
-
-    @value.setter
-    def value(self, value):
-        self._value = value
-        self.button.click()
-
-
-def demo_moves():
-    """Control moves for benchmarks/bench_widgets.py: ``[(label, explorer, control, values)]``."""
-    stepper = TrainingStepper()
-    return [("04 training stepper: Step button", stepper, _Presses(stepper.step_button), list(range(1, 21))),
-            ("04 training stepper: learning rate", stepper, stepper.lr, [0.1, 3.0, 0.01, 30.0, 1.0] * 4)]

@@ -12,7 +12,8 @@ import ipywidgets as widgets
 
 from ..arithmetic import dilated_span, leftover, output_size
 from ..stride_tools import kernel_starts, never_read
-from ..viz.stride import StrideDrawing, pixel_list
+from ..viz.stride import StrideDrawing
+from ..viz.style import pixel_list
 from .base import Explorer
 
 
@@ -33,28 +34,23 @@ class StrideExplorer(Explorer):
     image_width = 800
 
     def __init__(self, n=10, kernel_size=3, stride=2, padding=0, dilation=1, position=0):
-        super().__init__()
-        self.drawing = StrideDrawing()
-        self.fig = self.drawing.fig                 # the one Figure every move redraws
+        super().__init__(drawing=StrideDrawing())
         slider = dict(continuous_update=True, style={"description_width": "initial"},
                       layout=widgets.Layout(width="260px"))
-        self.n = widgets.IntSlider(value=n, min=1, max=32, description="input size n", **slider)
-        self.kernel = widgets.IntSlider(value=kernel_size, min=1, max=11, description="kernel size k", **slider)
-        self.stride = widgets.IntSlider(value=stride, min=1, max=8, description="stride s", **slider)
-        self.padding = widgets.IntSlider(value=padding, min=0, max=5, description="padding p", **slider)
-        self.dilation = widgets.IntSlider(value=dilation, min=1, max=4, description="dilation d", **slider)
-        self.position = widgets.IntSlider(value=position, min=0, max=max(position, 1), description="position",
-                                          **slider)
-        self._busy = False                          # True while refreshing: a slider update() clamps must not recurse
+        self.n = self.int_slider("n", n, 1, 32, description="input size n", **slider)
+        self.kernel = self.int_slider("kernel_size", kernel_size, 1, 11, description="kernel size k", **slider)
+        self.stride = self.int_slider("stride", stride, 1, 8, description="stride s", **slider)
+        self.padding = self.int_slider("padding", padding, 0, 5, description="padding p", **slider)
+        self.dilation = self.int_slider("dilation", dilation, 1, 4, description="dilation d", **slider)
+        n, k, s, p, d = self.settings()
+        if dilated_span(k, d) > n + 2 * p:
+            raise ValueError(f"StrideExplorer: kernel_size must fit in the padded input, got a kernel spanning "
+                             f"{dilated_span(k, d)} pixels and n + 2 * padding = {n + 2 * p}. Hint: a smaller "
+                             f"kernel_size or dilation, or more padding.")
+        out = output_size(n, k, s, p, d)
+        self.position = self.int_slider("position", position, 0, max(out * out - 1, 1), description="position",
+                                    hint=f"position counts the {out} x {out} output nodes row by row", **slider)
         self.finish(self.n, self.kernel, self.stride, self.padding, self.dilation, self.position)
-
-    def refresh(self):
-        if not self._busy:
-            self._busy = True
-            try:
-                super().refresh()
-            finally:
-                self._busy = False
 
     def png(self):
         """The whole picture, formula and notes included (the static view, e.g. on GitHub)."""
@@ -81,7 +77,7 @@ class StrideExplorer(Explorer):
             return self.explain(
                 f"{what}, but the padded input has only n + 2p = {n} + 2*{p} = {N}. There is no place where it "
                 f"fits, so there is no output. Make the kernel{' or the dilation' if d > 1 else ''} smaller, or "
-                f"add padding. (The picture still shows the last setting that worked.)")
+                f"add padding. (The picture still shows the last setting that worked.)", reason="too-big")
         out, starts = output_size(n, k, s, p, d), kernel_starts(n, k, s, p, d)
         self.position.max = out * out - 1                # clamps the value if it is now too large
         i, j = divmod(self.position.value, out)          # output row and column of the current window
@@ -104,6 +100,8 @@ class StrideExplorer(Explorer):
                    f"     = floor({room} / {s}) + 1 = {room // s} + 1 = {out}\n"
                    f"remainder: {room} mod {s} = {rest}")
         self.drawing.draw(n, k, s, p, d, i, j, formula, note="\n".join(textwrap.fill(w, 56) for w in words))
+        self.facts.update(n=n, k=k, s=s, p=p, d=d, out=out, remainder=rest, position=self.position.value,
+                          node=[i, j], never_read=[int(m) for m in missing])
         return (f"<b>Output: {out} x {out}.</b> span = d(k−1)+1 = {d}·({k}−1)+1 = {span}; "
                 f"out = floor((n + 2p − span) / s) + 1 = floor(({n} + 2·{p} − {span}) / {s}) + 1 = "
                 f"floor({room} / {s}) + 1 = {room // s} + 1 = {out}. Remainder {room} mod {s} = {rest}.<br>"
@@ -111,17 +109,3 @@ class StrideExplorer(Explorer):
                 f"Kernel starts along each axis (input index): {', '.join(str(t - p) for t in starts)}. "
                 f"Position {self.position.value} is output row {i}, column {j}: its window's top-left "
                 f"corner is input row {starts[i] - p}, column {starts[j] - p}.")
-
-
-def demo_moves():
-    """Control moves for benchmarks/bench_widgets.py: ``[(label, explorer, control, values)]``."""
-    def make():
-        return StrideExplorer(n=24, kernel_size=5, stride=3, padding=2, dilation=1)
-    moves = [("stride", "stride", [1, 2, 3, 4, 5, 8] * 3), ("input size", "n", [12, 20, 32, 7, 25] * 3),
-             ("kernel size", "kernel", [1, 3, 7, 11, 5] * 3), ("padding", "padding", [0, 1, 3, 5, 2] * 3),
-             ("dilation", "dilation", [1, 2, 3, 4] * 4), ("position", "position", [0, 5, 17, 40, 3, 60] * 3)]
-    scenarios = []
-    for label, name, values in moves:
-        explorer = make()
-        scenarios.append((f"03 stride explorer: {label}", explorer, getattr(explorer, name), values))
-    return scenarios

@@ -4,10 +4,11 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
+from ..layers import Sequential
 from ..losses import softmax
 from ..train import predict
 from ..viz.training import DigitDrawing
-from .base import Explorer
+from .base import Explorer, check_range
 
 
 class TrainingMonitor:
@@ -19,7 +20,8 @@ class TrainingMonitor:
     """
 
     def __init__(self, total_steps):
-        self.total_steps = total_steps
+        self.total_steps = check_range("TrainingMonitor", "total_steps", total_steps, 1, 10**9,
+                                       hint="pass epochs x steps per epoch, e.g. 3 * (len(x_train) // 64)")
         self.bar = widgets.IntProgress(value=0, min=0, max=total_steps, description="training")
         self.label = widgets.Label("waiting for the first iteration")
         self.widget = widgets.HBox([self.bar, self.label])
@@ -54,13 +56,26 @@ class DigitExplorer(Explorer):
     image_width = 864                        # = 12 inches x 72 dpi: the PNG at its own size
 
     def __init__(self, model, x, y, layers=(1, 2, 4, 5), names=None, index=0):
-        super().__init__(figsize=(12, 3.2), dpi=72)
-        self.model, self.x, self.y, self.layers = model, x, y, list(layers)
+        if not isinstance(model, Sequential):
+            raise TypeError(f"DigitExplorer: model must be a Sequential, got {type(model).__name__}. "
+                            f"Hint: pass the trained network, e.g. DigitExplorer(model, x_test, y_test).")
+        x, y = np.asarray(x), np.asarray(y)
+        if x.ndim != 4 or y.shape != (len(x),) or len(x) == 0:
+            raise ValueError(f"DigitExplorer: x must be digits (N, 1, H, W) and y their N labels, got shapes "
+                             f"{x.shape} and {y.shape}. Hint: pass x_test, y_test from load_mnist().")
+        self.model, self.x, self.y = model, x, y
+        self.layers = [check_range("DigitExplorer", "layers", i, 0, len(model.layers) - 1,
+                                   hint="layers are indices into model.layers") for i in layers]
+        index = check_range("DigitExplorer", "index", index, 0, len(x) - 1)
         self.probs = softmax(predict(model, x))                           # (N, K), computed once
         self.mistakes = np.flatnonzero(self.probs.argmax(axis=1) != y)    # test indices it gets wrong
+        outputs = self.maps_of(0)
+        if any(m.ndim != 3 for m in outputs):
+            raise ValueError(f"DigitExplorer: layers must be layers whose outputs are feature maps (C, H, W), got "
+                             f"{list(layers)} with outputs of shapes {[m.shape for m in outputs]}. Hint: "
+                             f"pick conv, ReLU or pooling layers before Flatten.")
         names = names or [repr(model.layers[i]).split("(")[0] + f" (layer {i})" for i in self.layers]
-        self.drawing = DigitDrawing(self.fig, self.maps_of(0), names, self.probs.shape[1])
-        self._adjusting = False
+        super().__init__(drawing=DigitDrawing(outputs, names, self.probs.shape[1]))
         self.slider = widgets.IntSlider(value=index, min=0, max=len(x) - 1, description="test digit")
         self.only_mistakes = widgets.Checkbox(value=False, description="only mistakes")
         self.finish(self.slider, self.only_mistakes)
@@ -70,36 +85,19 @@ class DigitExplorer(Explorer):
         outputs = self.model.layer_outputs(self.x[i:i + 1])
         return [outputs[k][0] for k in self.layers]
 
-    def png(self):
-        return self.drawing.png()             # blitted: only what changes is drawn again (see DigitDrawing)
-
-    def refresh(self):
-        if not self._adjusting:                # a slider range change made by update() itself: no redraw
-            super().refresh()
-
     def update(self):
         indices = self.mistakes if self.only_mistakes.value else np.arange(len(self.x))
         if len(indices) == 0:
             return self.explain("the network gets every test digit right, so there is no mistake to show. "
-                                "Untick 'only mistakes'.")
-        self._adjusting = True
+                                "Untick 'only mistakes'.", reason="no-mistakes")
         self.slider.max = len(indices) - 1     # the slider walks along the chosen digits (may clamp its value)
-        self._adjusting = False
         i = int(indices[self.slider.value])
         probs, label = self.probs[i], int(self.y[i])
         self.drawing.show(self.x[i, 0], probs, self.maps_of(i), label)
         guess, second = int(probs.argmax()), int(np.argsort(probs)[-2])
+        self.facts.update(digit=i, label=label, guess=guess, right=guess == label,
+                          only_mistakes=self.only_mistakes.value,
+                          mistake=self.slider.value if self.only_mistakes.value else None, mistakes=len(self.mistakes))
         where = f"mistake {self.slider.value + 1} of {len(indices)}: " if self.only_mistakes.value else ""
         return (f"{where}test digit {i}: true {label}, guess {guess} ({probs[guess]:.0%}), "
                 f"{'right' if guess == label else 'WRONG'}. Second choice: {second} ({probs[second]:.0%}).")
-
-
-def demo_moves():
-    """Slider moves for benchmarks/bench_widgets.py, on an untrained net of notebook 05's shape
-    (same work per move as the trained one)."""
-    from ..data import load_mnist
-    from ..models import lenet
-    _, _, x, y = load_mnist()
-    model = lenet(seed=0)
-    explorer = DigitExplorer(model, x, y)
-    return [("05 digit explorer: test digit", explorer, explorer.slider, [5, 17, 400, 999, 0, 250] * 4)]
