@@ -6,13 +6,37 @@ Protocol (like PyTorch's modules, by hand):
   ``layer.grads[name]`` for every ``layer.params[name]`` (names ``"weight"``, ``"bias"``).
 Layers without parameters have empty ``params`` and ``grads``. Introduced in notebook 01.
 """
+from functools import partial
+from typing import NamedTuple
+
 import numpy as np
 
 from . import functional as F
+from . import functional_blocks as FB
 from ._checks import check_int, check_ndim
 from .arithmetic import PADDING_HINT, STRIDE_HINT
 
 _rng = np.random.default_rng(0)
+
+
+# --- LayerInfo (i13a provides the real one) ---
+class LayerInfo(NamedTuple):
+    """What a layer does to ONE example: ``out_shape`` without the batch axis, learnable ``params``,
+    ``mult_adds`` (multiply-adds)."""
+    kind: str
+    out_shape: tuple
+    params: int
+    mult_adds: int
+
+
+def describe_chain(kind, layers, in_shape):
+    """A container's ``LayerInfo``: its children's, one after another, summed (shape of the last)."""
+    shape, params, mult_adds = tuple(in_shape), 0, 0
+    for layer in layers:
+        info = layer.describe(shape)
+        shape, params, mult_adds = info.out_shape, params + info.params, mult_adds + info.mult_adds
+    return LayerInfo(kind, shape, params, mult_adds)
+# --- end LayerInfo ---
 
 
 def manual_seed(seed):
@@ -48,36 +72,74 @@ class Layer:
         """Number of learnable values (weights + biases)."""
         return sum(p.size for p in self.params.values())
 
+    # --- minimal train/eval (i12 provides the real one) ---
+    training = True                          # every layer starts in training mode, as in PyTorch
+
+    def train(self, mode=True):
+        """Set training mode (``mode=True``) or evaluation mode on this layer and its ``.layers``; returns it."""
+        self.training = bool(mode)
+        for layer in getattr(self, "layers", ()):
+            layer.train(mode)
+        return self
+
+    def eval(self):
+        """Evaluation mode (inference): BatchNorm uses its running statistics, Dropout does nothing."""
+        return self.train(False)
+    # --- end minimal train/eval ---
+
+    # --- LayerInfo (i13a provides the real one) ---
+    def describe(self, in_shape):
+        """``LayerInfo`` for ONE example of ``in_shape`` (no batch axis), from a forward pass on zeros.
+
+        Multiply-adds: ``nodes * fan_in`` for a layer with a conv or linear ``weight``, else 0.
+        Runs in eval mode and leaves the layer's state as it found it.
+        """
+        state, mode = dict(vars(self)), self.training
+        out = self.eval().forward(np.zeros((1, *in_shape), dtype=np.float32)).shape[1:]
+        vars(self).update(state)
+        self.train(mode)
+        weight = self.params.get("weight")
+        fan_in = weight.size // weight.shape[0] if weight is not None and weight.ndim in (2, 4) else 0
+        return LayerInfo(type(self).__name__, tuple(out), self.num_params(), int(np.prod(out)) * fan_in)
+    # --- end LayerInfo ---
+
 
 class Conv2d(Layer):
     """2-D convolution: x (N, C_in, H, W) -> (N, C_out, OH, OW), ``OH = output_size(H, k, stride, padding)``.
 
-    ``params``: ``"weight"`` (C_out, C_in, k, k), ``"bias"`` (C_out,). ``rng``: a
+    ``params``: ``"weight"`` (C_out, C_in/groups, k, k), ``"bias"`` (C_out,). ``rng``: a
     ``np.random.Generator`` for the initial weights (default: the one :func:`manual_seed` resets).
+    ``groups`` > 1 splits the channels into groups convolved separately (notebook 07).
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, rng=None):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, rng=None, groups=1):
         super().__init__()
         c_in = check_int("Conv2d", "in_channels", in_channels, 1, "Hint: 1 for grey images, 3 for RGB.")
         c_out = check_int("Conv2d", "out_channels", out_channels, 1, "Hint: one output channel per kernel.")
         k = check_int("Conv2d", "kernel_size", kernel_size, 1, "Hint: 3 means 3x3 kernels.")
         self.stride = check_int("Conv2d", "stride", stride, 1, STRIDE_HINT)
         self.padding = check_int("Conv2d", "padding", padding, 0, PADDING_HINT)
+        self.groups = FB.check_groups("Conv2d", c_in, c_out, groups)
+        c_in //= self.groups                    # each kernel spans only its group's channels
         self.params["weight"] = _init_uniform((c_out, c_in, k, k), c_in * k * k, rng)
         self.params["bias"] = _init_uniform((c_out,), c_in * k * k, rng)
 
     def __repr__(self):
         c_out, c_in, k, _ = self.params["weight"].shape
-        return f"Conv2d({c_in}, {c_out}, kernel_size={k}, stride={self.stride}, padding={self.padding})"
+        groups = f", groups={self.groups}" if self.groups > 1 else ""
+        return (f"Conv2d({c_in * self.groups}, {c_out}, kernel_size={k}, stride={self.stride}, "
+                f"padding={self.padding}{groups})")
 
     def forward(self, x):
         self.x = x
-        out = F.conv2d_with_cols(x, self.params["weight"], self.params["bias"], self.stride, self.padding)
+        conv = F.conv2d_with_cols if self.groups == 1 else partial(FB.grouped_conv2d_with_cols, groups=self.groups)
+        out = conv(x, self.params["weight"], self.params["bias"], self.stride, self.padding)
         self.cols = out.cols                    # the im2col matrix, reused by backward
         return out.y
 
     def backward(self, dy):
-        g = F.conv2d_backward(dy, self.x, self.params["weight"], self.stride, self.padding, cols=self.cols)
+        backward = F.conv2d_backward if self.groups == 1 else partial(FB.grouped_conv2d_backward, groups=self.groups)
+        g = backward(dy, self.x, self.params["weight"], self.stride, self.padding, cols=self.cols)
         self.grads["weight"], self.grads["bias"] = g.dweight, g.dbias
         return g.dx
 
@@ -185,8 +247,17 @@ class Sequential(Layer):
         return outputs
 
     def parameters(self):
-        """``(layer, name)`` pairs for every learnable array: ``layer.params[name]``, ``layer.grads[name]``."""
-        return [(layer, name) for layer in self.layers for name in layer.params]
+        """``(layer, name)`` pairs for every learnable array: ``layer.params[name]``, ``layer.grads[name]``.
+
+        Containers inside (a ``Residual``, notebook 07) are searched too.
+        """
+        return [pair for layer in self.layers
+                for pair in (layer.parameters() if hasattr(layer, "layers") else [(layer, n) for n in layer.params])]
+
+    # --- LayerInfo (i13a provides the real one) ---
+    def describe(self, in_shape):
+        return describe_chain("Sequential", self.layers, in_shape)
+    # --- end LayerInfo ---
 
     def num_params(self):
         return sum(layer.num_params() for layer in self.layers)

@@ -15,7 +15,11 @@ PACKAGE = REPO / "cnn_lib"
 # The library proper (what the course teaches: arithmetic, convolution, layers, training, data)
 # has the tinygrad-style budget of about 1,000 lines. Figures, explorers and exercise checkers
 # are presentation: they get their own budget, so that growth there is a visible decision too.
-CORE_BUDGET = 1000
+# +400 for notebook 07 (issue 17): the modern blocks add about 380 lines of maths (batch norm, average
+# and global pooling, dropout, transposed and grouped convolution, forward and backward, naive beside
+# vectorized: functional_blocks.py; their layers and Residual: blocks.py; train/eval, describe, groups,
+# output_size_transposed), with a little room. See ARCHITECTURE.md.
+CORE_BUDGET = 1000 + 400
 PRESENTATION_BUDGET = 2000
 EXTRA_PREFIXES = ("viz", "widgets", "exercises")     # drawing, widgets and exercise checkers: not the core
 MATPLOTLIB_ALLOWED = ("viz",)                       # DESIGN.md: viz is the only module that imports matplotlib
