@@ -22,6 +22,14 @@ def _saved(layer):
     return layer.cache
 
 
+def _named(layer, fn, *args):
+    """``fn(*args)``, with a learner-facing error prefixed by the layer's name (the functional's is inside)."""
+    try:
+        return fn(*args)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{type(layer).__name__}: {error}") from None
+
+
 class BatchNorm2d(Layer):
     """Batch normalisation per channel: (N, C, H, W) -> (N, C, H, W).
 
@@ -103,7 +111,7 @@ class AvgPool2d(Layer):
         return f"AvgPool2d(kernel_size={self.kernel_size}, stride={self.stride})"
 
     def forward(self, x):
-        y = FB.avg_pool2d(x, self.kernel_size, self.stride)
+        y = _named(self, FB.avg_pool2d, x, self.kernel_size, self.stride)
         self.cache = {"x_shape": x.shape}
         return y
 
@@ -123,7 +131,7 @@ class GlobalAvgPool2d(Layer):
         self.cache = {}
 
     def forward(self, x):
-        y = FB.global_avg_pool2d(x)
+        y = _named(self, FB.global_avg_pool2d, x)
         self.cache = {"x_shape": x.shape}
         return y
 
@@ -192,8 +200,8 @@ class ConvTranspose2d(Layer):
                 f"padding={self.padding}, output_padding={self.output_padding})")
 
     def forward(self, x):
-        y = FB.conv_transpose2d(x, self.params["weight"], self.params["bias"], self.stride, self.padding,
-                                self.output_padding)
+        y = _named(self, FB.conv_transpose2d, x, self.params["weight"], self.params["bias"], self.stride,
+                   self.padding, self.output_padding)
         self.cache = {"x": x}
         return y
 

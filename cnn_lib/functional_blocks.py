@@ -86,9 +86,19 @@ def batch_norm2d_backward(dy, x_hat, inv_std, weight):
 
 
 # ---------------------------------------------------------------- average pooling
+def _pool_args(func, x, kernel_size, stride):
+    """:func:`cnn_lib.functional._pool_args`, after checking the window fits (a message saying what came)."""
+    _check_x(func, x)
+    k = check_int(func, "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")
+    if k > min(x.shape[2:]):
+        raise ValueError(f"{func}: kernel_size must fit the input ({x.shape[2]} x {x.shape[3]}), got {k}. "
+                         f"Hint: pool with a smaller window, or pool less often.")
+    return F._pool_args(func, x, k, stride)
+
+
 def avg_pool2d_naive(x, kernel_size, stride=None):
     """Average pooling by loops: each node is the mean of its window. (N, C, H, W) -> (N, C, OH, OW)."""
-    k, s, OH, OW = F._pool_args("avg_pool2d_naive", x, kernel_size, stride)
+    k, s, OH, OW = _pool_args("avg_pool2d_naive", x, kernel_size, stride)
     N, C = x.shape[:2]
     y = np.zeros((N, C, OH, OW), dtype=x.dtype)
     for i in range(OH):
@@ -99,14 +109,14 @@ def avg_pool2d_naive(x, kernel_size, stride=None):
 
 def avg_pool2d(x, kernel_size, stride=None):
     """Vectorized average pooling: (N, C, H, W) -> (N, C, OH, OW), summing the k*k strided views."""
-    k, s, OH, OW = F._pool_args("avg_pool2d", x, kernel_size, stride)
+    k, s, OH, OW = _pool_args("avg_pool2d", x, kernel_size, stride)
     y = sum(tap for _, _, tap in F._taps(x, k, s, OH, OW))        # (N, C, OH, OW)
     return y / np.asarray(k * k, dtype=x.dtype)
 
 
 def avg_pool2d_backward(dy, x_shape, kernel_size, stride=None):
     """dy (N, C, OH, OW) -> dx (N, C, H, W): each window shares its dy equally among its k*k pixels."""
-    k, s, OH, OW = F._pool_args("avg_pool2d_backward", np.empty((0, 0) + tuple(x_shape[2:])), kernel_size, stride)
+    k, s, OH, OW = _pool_args("avg_pool2d_backward", np.empty((0, 0) + tuple(x_shape[2:])), kernel_size, stride)
     dx = np.zeros(x_shape, dtype=dy.dtype)
     share = dy / np.asarray(k * k, dtype=dy.dtype)
     for a, b, view in F._taps(dx, k, s, OH, OW):
@@ -147,8 +157,8 @@ def _transposed_args(func, x, weight, bias, stride, padding, output_padding):
     p = check_int(func, "padding", padding, 0, PADDING_HINT)
     op = check_int(func, "output_padding", output_padding, 0, "Hint: 0 unless you need one more row.")
     if x.shape[1] != weight.shape[0]:
-        raise ValueError(f"{func}: x has {x.shape[1]} channels but weight expects C_in = {weight.shape[0]} "
-                         f"(weight shape {weight.shape}). Hint: the weight of a transposed convolution is "
+        raise ValueError(f"{func}: x must have C_in = {weight.shape[0]} channels (weight shape {weight.shape}), "
+                         f"got {x.shape[1]}. Hint: the weight of a transposed convolution is "
                          f"(C_in, C_out, k, k), C_in first.")
     if bias is not None and np.shape(bias) != (weight.shape[1],):
         raise ValueError(f"{func}: bias must have shape (C_out,) = ({weight.shape[1]},), got {np.shape(bias)}. "
