@@ -11,7 +11,7 @@ from . import functional_blocks as FB
 from . import layers as L
 from ._checks import check_int, check_ndim
 from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size_transposed
-from .layers import Layer, LayerInfo, describe_chain
+from .layers import Conv2d, Layer, LayerInfo, Linear, MaxPool2d, ReLU, Sequential, describe_chain
 
 
 def _saved(layer):
@@ -266,3 +266,21 @@ class Residual(Layer):
     def describe(self, in_shape):
         """The children's sum, plus one addition per value (not a multiply-add)."""
         return describe_chain("Residual", self.layers, in_shape)
+
+
+def modern_cnn(seed=0):
+    """Notebook 07's small modern CNN for (N, 1, 28, 28) digits -> (N, 10) logits, weights from ``seed``.
+
+    Convolutions with batch norm, two residual blocks, a stride-2 convolution instead of the
+    second pooling, global average pooling instead of Flatten. (integrator: move next to cnn_lib.models.lenet)
+    """
+    L.manual_seed(check_int("modern_cnn", "seed", seed, 0, "Hint: any whole number >= 0, e.g. 0, 1 or 2."))
+
+    def block(c):                                           # x + BN(conv(ReLU(BN(conv(x))))), shape kept
+        return Residual(Conv2d(c, c, 3, padding=1), BatchNorm2d(c), ReLU(), Conv2d(c, c, 3, padding=1), BatchNorm2d(c))
+
+    return Sequential(Conv2d(1, 16, 3, padding=1), BatchNorm2d(16), ReLU(), MaxPool2d(2),     # 28 -> 14
+                      block(16), ReLU(),
+                      Conv2d(16, 32, 3, stride=2, padding=1), BatchNorm2d(32), ReLU(),        # 14 -> 7
+                      block(32), ReLU(),
+                      GlobalAvgPool2d(), Linear(32, 10))                                      # (N, 32) -> (N, 10)

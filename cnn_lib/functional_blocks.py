@@ -32,7 +32,7 @@ def batch_norm2d_train(x, weight, bias, eps=1e-5):
     ``x_hat = (x - mean) / sqrt(var + eps)``, ``y = weight[c] * x_hat + bias[c]``.
     Returns ``BatchNormForward(y, x_hat, mean (C,), var (C,), inv_std (C,))``.
     """
-    _check_x("batch_norm2d", x)
+    _check_x("batch_norm2d_train", x)
     mean = x.mean(axis=(0, 2, 3))                                  # (C,)
     var = x.var(axis=(0, 2, 3))                                    # (C,), divided by M (biased)
     inv_std = 1.0 / np.sqrt(var + eps)                             # (C,)
@@ -43,7 +43,7 @@ def batch_norm2d_train(x, weight, bias, eps=1e-5):
 
 def batch_norm2d_eval(x, weight, bias, running_mean, running_var, eps=1e-5):
     """Normalise with stored statistics (inference): x (N, C, H, W) -> (N, C, H, W), example by example."""
-    _check_x("batch_norm2d", x)
+    _check_x("batch_norm2d_eval", x)
     scale = weight / np.sqrt(running_var + eps)                    # (C,): one affine map per channel
     return (x - running_mean[:, None, None]) * scale[:, None, None] + bias[:, None, None]
 
@@ -247,7 +247,7 @@ def grouped_conv2d_with_cols(x, weight, bias=None, stride=1, padding=0, groups=1
     cols)``, ``cols`` a list of each group's im2col matrix. Group ``g`` reads input channels
     ``g*C_in/groups ...`` and writes output channels ``g*C_out/groups ...``. groups = C_in is depthwise.
     """
-    g, ci, co = _group_args("conv2d", x, weight, groups)
+    g, ci, co = _group_args("grouped_conv2d_with_cols", x, weight, groups)
     outs = [F.conv2d_with_cols(x[:, i * ci:(i + 1) * ci], weight[i * co:(i + 1) * co],
                                None if bias is None else bias[i * co:(i + 1) * co], stride, padding)
             for i in range(g)]
@@ -259,7 +259,28 @@ def grouped_conv2d_backward(dy, x, weight, stride=1, padding=0, groups=1, cols=N
 
     dy (N, C_out, OH, OW) -> ``ConvGrads(dx (N, C_in, H, W), dweight (C_out, C_in/groups, KH, KW), dbias)``.
     """
-    g, ci, co = _group_args("conv2d_backward", x, weight, groups)
+    g, ci, co = _group_args("grouped_conv2d_backward", x, weight, groups)
     grads = [F.conv2d_backward(dy[:, i * co:(i + 1) * co], x[:, i * ci:(i + 1) * ci], weight[i * co:(i + 1) * co],
                                stride, padding, cols=None if cols is None else cols[i]) for i in range(g)]
     return F.ConvGrads(*(np.concatenate(parts, axis=a) for parts, a in zip(zip(*grads), (1, 0, 0))))
+
+
+# ---------------------------------------------------------------- data augmentation
+def random_shift(x, max_shift, rng):
+    """Move each image by a random whole number of pixels, up to ``max_shift`` each way, zeros filling in.
+
+    x (N, C, H, W) -> (N, C, H, W): new training examples that are still the same digit, so the
+    network learns that a small shift does not change the answer. Loops over the (2s+1)^2 shifts,
+    never over the images.
+    """
+    _check_x("random_shift", x)
+    s = check_int("random_shift", "max_shift", max_shift, 0, "Hint: 2 moves images by up to 2 pixels.")
+    N, C, H, W = x.shape
+    padded = np.pad(x, ((0, 0), (0, 0), (s, s), (s, s)))          # (N, C, H+2s, W+2s)
+    rows, cols = rng.integers(0, 2 * s + 1, size=(2, N))           # each image's top-left corner in padded
+    out = np.empty_like(x)
+    for a in range(2 * s + 1):
+        for b in range(2 * s + 1):
+            pick = (rows == a) & (cols == b)
+            out[pick] = padded[pick, :, a:a + H, b:b + W]
+    return out

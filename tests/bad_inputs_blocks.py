@@ -6,7 +6,9 @@ target's last part, say what it ``got`` and give a ``Hint``) or a function asser
 import numpy as np
 
 import cnn_lib
-from cnn_lib.widgets.blocks import TransposedConvExplorer
+from cnn_lib import functional_blocks as FB
+from cnn_lib.blocks import modern_cnn
+from cnn_lib.widgets.blocks import TransposedConvExplorer, stamp_counts
 
 X = np.zeros((2, 3, 6, 6), dtype=np.float32)
 
@@ -62,6 +64,28 @@ CASES = [
     ("cnn_lib.Conv2d", lambda: cnn_lib.Conv2d(4, 4, 3, groups=0), ValueError),
     ("cnn_lib.Conv2d", lambda: cnn_lib.Conv2d(4, 8, 3, groups=4).params["weight"].shape,
      lambda shape: shape == (8, 1, 3, 3)),
+    ("cnn_lib.functional_blocks.conv_transpose2d", lambda: FB.conv_transpose2d(X, np.ones((3, 2, 3))), ValueError),
+    ("cnn_lib.functional_blocks.conv_transpose2d", lambda: FB.conv_transpose2d(X, np.ones((3, 2, 3, 3)), np.ones(3)),
+     ValueError),
+    ("cnn_lib.functional_blocks.conv_transpose2d_naive", lambda: FB.conv_transpose2d_naive(X, np.ones((2, 2, 3, 3))),
+     ValueError),
+    ("cnn_lib.functional_blocks.batch_norm2d_train", lambda: FB.batch_norm2d_train(X[0], np.ones(3), np.zeros(3)),
+     ValueError),
+    ("cnn_lib.functional_blocks.avg_pool2d", lambda: FB.avg_pool2d(X, 2, stride=0), ValueError),
+    ("cnn_lib.functional_blocks.avg_pool2d_naive", lambda: FB.avg_pool2d_naive(X, 9), ValueError),
+    ("cnn_lib.functional_blocks.global_avg_pool2d", lambda: FB.global_avg_pool2d(X[0, 0]), ValueError),
+    ("cnn_lib.functional_blocks.grouped_conv2d_with_cols",
+     lambda: FB.grouped_conv2d_with_cols(X, np.ones((4, 3, 3, 3)), groups=3), ValueError),
+    ("cnn_lib.functional_blocks.grouped_conv2d_with_cols",
+     lambda: FB.grouped_conv2d_with_cols(X, np.ones((3, 1, 3, 3)), groups=3).y, lambda y: y.shape == (2, 3, 4, 4)),
+    ("cnn_lib.functional_blocks.random_shift", lambda: FB.random_shift(X, -1, np.random.default_rng(0)), ValueError),
+    ("cnn_lib.functional_blocks.random_shift", lambda: FB.random_shift(X[0], 2, np.random.default_rng(0)), ValueError),
+    ("cnn_lib.functional_blocks.random_shift", lambda: FB.random_shift(X + 1, 0, np.random.default_rng(0)),
+     lambda y: np.array_equal(y, X + 1)),                                                    # max_shift 0: unchanged
+    ("cnn_lib.blocks.modern_cnn", lambda: modern_cnn(seed=-1), ValueError),
+    ("cnn_lib.blocks.modern_cnn", lambda: modern_cnn(seed="0"), TypeError),
+    ("cnn_lib.widgets.blocks.stamp_counts", lambda: stamp_counts(2, 3, 2), lambda c: c.shape == (5, 5) and c.max() == 4),
+    ("cnn_lib.widgets.blocks.stamp_counts", lambda: stamp_counts(2, 3, 0), ValueError),
     ("cnn_lib.widgets.blocks.TransposedConvExplorer", _explain_output_padding,
      lambda e: "must be smaller than the stride" in e.status.value),
     ("cnn_lib.widgets.blocks.TransposedConvExplorer", lambda: TransposedConvExplorer(n=0),

@@ -244,3 +244,18 @@ def test_describe_counts_parameters_and_multiply_adds():
     assert AvgPool2d(2).describe((3, 8, 8)) == cnn_lib.layers.LayerInfo("AvgPool2d", (3, 4, 4), 0, 0)
     block = Residual(Conv2d(4, 4, 1), BatchNorm2d(4))
     assert block.describe((4, 3, 3)) == cnn_lib.layers.LayerInfo("Residual", (4, 3, 3), 20 + 8, 16 * 9 + 36)
+
+
+# ---------------------------------------------------------------- bad inputs (contract 7), run here until
+# tests/test_bad_inputs.py (branch i12) runs every tests/bad_inputs_*.py
+def test_bad_input_cases_of_notebook_07():
+    import bad_inputs_blocks
+    for target, call, expect in bad_inputs_blocks.CASES:
+        name = target.split(".")[-1]
+        if isinstance(expect, type):
+            with pytest.raises(expect) as caught:
+                call()
+            message = str(caught.value)
+            assert name in message and "got" in message and "Hint" in message, (target, message)
+        else:
+            assert expect(call()), target

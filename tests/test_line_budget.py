@@ -20,7 +20,9 @@ PACKAGE = REPO / "cnn_lib"
 # vectorized: functional_blocks.py; their layers and Residual: blocks.py; train/eval, describe, groups,
 # output_size_transposed), with a little room. See ARCHITECTURE.md.
 CORE_BUDGET = 1000 + 400
-PRESENTATION_BUDGET = 2000
+# +300 for notebook 07 (issue 17): its exercise checkers (the batch-norm coding exercise names seven
+# bugs), the transposed-convolution explorer and its drawing add about 250 lines; main was at ~1,950.
+PRESENTATION_BUDGET = 2000 + 300
 EXTRA_PREFIXES = ("viz", "widgets", "exercises")     # drawing, widgets and exercise checkers: not the core
 MATPLOTLIB_ALLOWED = ("viz",)                       # DESIGN.md: viz is the only module that imports matplotlib
 NOT_MATH = {"__init__", "environment"}              # environment: stdlib-only setup check for notebook 00

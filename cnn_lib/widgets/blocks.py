@@ -7,6 +7,7 @@ writes the output-size formula with the numbers (the drawing: :class:`cnn_lib.vi
 import ipywidgets as widgets
 import numpy as np
 
+from .._checks import check_int
 from ..arithmetic import output_size_transposed
 from ..functional_blocks import conv_transpose2d
 from ..viz.blocks import TransposedConvDrawing
@@ -18,6 +19,8 @@ def stamp_counts(n, k, s, output_padding=0):
 
     A transposed convolution of an all-ones n x n input with an all-ones k x k kernel (padding 0).
     """
+    for name, value in (("n", n), ("k", k), ("s", s)):
+        check_int("stamp_counts", name, value, 1, "Hint: sizes and the stride are whole numbers >= 1.")
     ones = np.ones((1, 1, n, n))                                   # one input channel of ones
     return conv_transpose2d(ones, np.ones((1, 1, k, k)), None, s, 0, output_padding)[0, 0]   # (1, 1, F, F) -> (F, F)
 
@@ -44,8 +47,17 @@ class TransposedConvExplorer(Explorer):
         self.padding = widgets.IntSlider(value=padding, min=0, max=3, description="padding p", **slider)
         self.output_padding = widgets.IntSlider(value=output_padding, min=0, max=2, description="output_padding",
                                                 **slider)
-        self.pixel = widgets.IntSlider(value=0, min=0, max=35, description="input pixel", **slider)
+        self.pixel = widgets.IntSlider(value=0, min=0, max=max(self.n.value ** 2 - 1, 1), description="input pixel", **slider)
+        self._busy = False                          # True while refreshing: clamping the pixel slider must not recurse
         self.finish(self.n, self.kernel, self.stride, self.padding, self.output_padding, self.pixel)
+
+    def refresh(self):
+        if not self._busy:
+            self._busy = True
+            try:
+                super().refresh()
+            finally:
+                self._busy = False
 
     def settings(self):
         """The sliders' values: ``(n, k, s, p, output_padding)``."""
@@ -62,6 +74,7 @@ class TransposedConvExplorer(Explorer):
                                 f"left. Lower the padding.")
         out = output_size_transposed(n, k, s, p, op)
         counts = stamp_counts(n, k, s, op)
+        self.pixel.max = max(n * n - 1, 1)              # clamps the value if the input shrank
         row, col = divmod(min(self.pixel.value, n * n - 1), n)
         self.drawing.draw(n, k, s, p, op, counts, (row, col))
         inner = counts[k - 1:full - op - k + 1, k - 1:full - op - k + 1]    # pixels every nearby stamp reaches
