@@ -1,7 +1,7 @@
 """Notebook 07's building blocks: gradient checks in float64, naive vs vectorized, and PyTorch's numbers.
 
 The PyTorch values come from ``tools/make_torch_references.py`` (run once with torch, stored in
-``tests/data/torch_blocks.npz``); torch is not needed to run these tests.
+``cnn_lib/datasets/torch_blocks.npz``, shipped so notebook 07 can show them too); torch is not needed here.
 """
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from cnn_lib.blocks import AvgPool2d, BatchNorm2d, ConvTranspose2d, Dropout, Glo
 from cnn_lib.gradcheck import check_layer, rel_error
 from cnn_lib.layers import Conv2d, ReLU, Sequential
 
-REF = np.load(Path(__file__).parent / "data" / "torch_blocks.npz")
+REF = np.load(Path(cnn_lib.__file__).with_name("datasets") / "torch_blocks.npz")
 TOL = 1e-10                                  # float64 against float64: only rounding differs
 
 

@@ -2,7 +2,7 @@
 
 Run with a Python that has torch (kept out of the course's requirements), from the repository root:
 
-    /work/torchvenv/bin/python tools/make_torch_references.py      # writes tests/data/torch_blocks.npz
+    <python with torch> tools/make_torch_references.py      # writes cnn_lib/datasets/torch_blocks.npz
 
 Every case draws its inputs, weights and upstream gradient ``dy`` with numpy (seeded), runs them
 through torch in float64 (forward, then ``backward(dy)``), and stores inputs and results under
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "torch_blocks.npz"
+OUT = Path(__file__).resolve().parents[1] / "cnn_lib" / "datasets" / "torch_blocks.npz"
 rng = np.random.default_rng(2026)
 store = {}
 
