@@ -10,8 +10,8 @@ import numpy as np
 from . import functional_blocks as FB
 from . import layers as L
 from ._checks import check_int, check_ndim
-from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size_transposed
-from .layers import Conv2d, Layer, LayerInfo, Linear, MaxPool2d, ReLU, Sequential, describe_chain
+from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size, output_size_transposed
+from .layers import Conv2d, Layer, LayerInfo, Linear, MaxPool2d, ReLU, Sequential
 
 
 def _saved(layer):
@@ -118,6 +118,12 @@ class AvgPool2d(Layer):
     def backward(self, dy):
         return FB.avg_pool2d_backward(dy, _saved(self)["x_shape"], self.kernel_size, self.stride)
 
+    def describe(self, in_shape):
+        """(C, H, W) -> (C, OH, OW); no parameters, and additions only (no multiply-adds counted)."""
+        C, H, W = in_shape
+        size = [output_size(n, self.kernel_size, self.stride) for n in (H, W)]
+        return LayerInfo("AvgPool2d", (C, *size), 0, 0)
+
 
 class GlobalAvgPool2d(Layer):
     """Global average pooling: (N, C, H, W) -> (N, C), the mean of each feature map.
@@ -137,6 +143,10 @@ class GlobalAvgPool2d(Layer):
 
     def backward(self, dy):
         return FB.global_avg_pool2d_backward(dy, _saved(self)["x_shape"])
+
+    def describe(self, in_shape):
+        """(C, H, W) -> (C,); no parameters, additions only."""
+        return LayerInfo("GlobalAvgPool2d", (in_shape[0],), 0, 0)
 
 
 class Dropout(Layer):
@@ -168,6 +178,10 @@ class Dropout(Layer):
     def backward(self, dy):
         mask = _saved(self)["mask"]
         return dy.copy() if mask is None else dy * mask
+
+    def describe(self, in_shape):
+        """Any shape, unchanged; nothing to learn, nothing at inference."""
+        return LayerInfo("Dropout", tuple(in_shape), 0, 0)
 
 
 class ConvTranspose2d(Layer):
@@ -264,8 +278,12 @@ class Residual(Layer):
         return sum(layer.num_params() for layer in self.layers)
 
     def describe(self, in_shape):
-        """The children's sum, plus one addition per value (not a multiply-add)."""
-        return describe_chain("Residual", self.layers, in_shape)
+        """The children's sum (shape kept), plus one addition per value (not a multiply-add)."""
+        shape, params, mult_adds = tuple(in_shape), 0, 0
+        for layer in self.layers:
+            info = layer.describe(shape)
+            shape, params, mult_adds = info.out_shape, params + info.params, mult_adds + info.mult_adds
+        return LayerInfo("Residual", shape, params, mult_adds)
 
 
 def modern_cnn(seed=0):

@@ -259,3 +259,11 @@ def test_bad_input_cases_of_notebook_07():
             assert name in message and "got" in message and "Hint" in message, (target, message)
         else:
             assert expect(call()), target
+
+
+def test_describe_matches_forward_for_every_new_layer():
+    x = np.zeros((1, 4, 9, 8), dtype=np.float32)
+    for layer in (AvgPool2d(2), AvgPool2d(3, stride=2), GlobalAvgPool2d(), Dropout(0.3), BatchNorm2d(4),
+                  ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1), Conv2d(4, 8, 3, groups=4),
+                  Residual(Conv2d(4, 4, 3, padding=1), BatchNorm2d(4), ReLU())):
+        assert layer.eval().describe(x.shape[1:]).out_shape == layer.forward(x).shape[1:], layer
