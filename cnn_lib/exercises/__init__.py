@@ -5,7 +5,7 @@ the mistake made (for example "you rounded up: ... frameworks floor"), not just 
 ``REGISTRY`` lists every exercise with its solution and typical wrong answers (tested).
 Notebooks import their checkers from the topic module, e.g. ``cnn_lib.exercises.stride``.
 """
-from . import backprop, blocks, kernels, layers, stride, training   # importing a topic registers its exercises
+from . import backprop, kernels, layers, nb07_blocks, stride, training   # importing a topic registers its exercises
 from .core import REGISTRY, Exercise, Feedback, check_choice, check_number, register
 from .stride import check_article_stride_2, check_output_size
 
