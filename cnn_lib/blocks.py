@@ -22,6 +22,13 @@ def _saved(layer):
     return layer.cache
 
 
+def _uniform(shape, fan_in, rng):
+    """PyTorch's default initialisation, as in :mod:`cnn_lib.layers`: uniform in +-1/sqrt(fan_in), float32."""
+    rng = L._rng if rng is None else rng                   # the generator manual_seed resets
+    bound = 1.0 / np.sqrt(fan_in)
+    return rng.uniform(-bound, bound, size=shape).astype(np.float32)
+
+
 def _named(layer, fn, *args):
     """``fn(*args)``, with a learner-facing error prefixed by the layer's name (the functional's is inside)."""
     try:
@@ -204,8 +211,8 @@ class ConvTranspose2d(Layer):
             raise ValueError(f"{func}: output_padding must be smaller than stride, got output_padding "
                              f"{self.output_padding} with stride {self.stride}. Hint: use 0, or stride - 1 at most.")
         fan_in = c_out * k * k                                 # PyTorch reads fan-in from weight.shape[1:]
-        self.params["weight"] = L._init_uniform((c_in, c_out, k, k), fan_in, rng)
-        self.params["bias"] = L._init_uniform((c_out,), fan_in, rng)
+        self.params["weight"] = _uniform((c_in, c_out, k, k), fan_in, rng)
+        self.params["bias"] = _uniform((c_out,), fan_in, rng)
         self.cache = {}
 
     def __repr__(self):

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import functional as F
 from ._checks import check_int, check_ndim
-from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size_transposed
+from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size, output_size_transposed
 
 BatchNormForward = namedtuple("BatchNormForward", ["y", "x_hat", "mean", "var", "inv_std"])
 BatchNormGrads = namedtuple("BatchNormGrads", ["dx", "dweight", "dbias"])
@@ -87,13 +87,15 @@ def batch_norm2d_backward(dy, x_hat, inv_std, weight):
 
 # ---------------------------------------------------------------- average pooling
 def _pool_args(func, x, kernel_size, stride):
-    """:func:`cnn_lib.functional._pool_args`, after checking the window fits (a message saying what came)."""
+    """Validate an average pooling's arguments; return ``(k, stride, OH, OW)`` as ints."""
     _check_x(func, x)
     k = check_int(func, "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")
-    if k > min(x.shape[2:]):
-        raise ValueError(f"{func}: kernel_size must fit the input ({x.shape[2]} x {x.shape[3]}), got {k}. "
+    s = k if stride is None else check_int(func, "stride", stride, 1, STRIDE_HINT)
+    H, W = x.shape[2:]
+    if k > min(H, W):
+        raise ValueError(f"{func}: kernel_size must fit the input ({H} x {W}), got {k}. "
                          f"Hint: pool with a smaller window, or pool less often.")
-    return F._pool_args(func, x, k, stride)
+    return k, s, output_size(H, k, s), output_size(W, k, s)
 
 
 def avg_pool2d_naive(x, kernel_size, stride=None):
