@@ -34,7 +34,7 @@ def _named(layer, fn, *args):
     try:
         return fn(*args)
     except (TypeError, ValueError) as error:
-        raise type(error)(f"{type(layer).__name__}: {error}") from None
+        raise type(error)(f"{type(layer).__name__}.forward: {error}") from None
 
 
 class BatchNorm2d(Layer):
@@ -66,10 +66,10 @@ class BatchNorm2d(Layer):
         return f"BatchNorm2d({self.params['weight'].size}, eps={self.eps:g}, momentum={self.momentum:g})"
 
     def forward(self, x):
-        check_ndim("BatchNorm2d", "x", x, 4, "(N, C, H, W)", "Hint: for one grey image use x[None, None].")
+        check_ndim("BatchNorm2d.forward", "x", x, 4, "(N, C, H, W)", "Hint: for one grey image use x[None, None].")
         C = self.params["weight"].size
         if x.shape[1] != C:
-            raise ValueError(f"BatchNorm2d: x must have num_features = {C} channels, got shape {x.shape}. "
+            raise ValueError(f"BatchNorm2d.forward: x must have num_features = {C} channels, got shape {x.shape}. "
                              f"Hint: BatchNorm2d(C) follows a layer with C output channels.")
         w, b = self.params["weight"], self.params["bias"]
         if not self.training:
@@ -80,7 +80,7 @@ class BatchNorm2d(Layer):
         out = FB.batch_norm2d_train(x, w, b, self.eps)
         M = x.size // C
         if M < 2:
-            raise ValueError(f"BatchNorm2d: training needs more than one value per channel, got input shape "
+            raise ValueError(f"BatchNorm2d.forward: training needs more than one value per channel, got input shape "
                              f"{x.shape}. Hint: use a batch of several examples, or call eval() first.")
         m = self.momentum                                      # running statistics: state, updated in training
         self.buffers["running_mean"] = ((1 - m) * self.running_mean + m * out.mean).astype(np.float32)
@@ -266,7 +266,7 @@ class Residual(Layer):
         for layer in self.layers:
             fx = layer.forward(fx)
         if fx.shape != x.shape:
-            raise ValueError(f"Residual: f(x) must keep x's shape to be added to it, got {x.shape} -> {fx.shape}. "
+            raise ValueError(f"Residual.forward: f(x) must keep x's shape to be added to it, got {x.shape} -> {fx.shape}. "
                              f"Hint: keep the channels and use 'same' padding (padding=1 for 3x3) inside.")
         return x + fx
 

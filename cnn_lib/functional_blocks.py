@@ -86,12 +86,11 @@ def batch_norm2d_backward(dy, x_hat, inv_std, weight):
 
 
 # ---------------------------------------------------------------- average pooling
-def _pool_args(func, x, kernel_size, stride):
-    """Validate an average pooling's arguments; return ``(k, stride, OH, OW)`` as ints."""
-    _check_x(func, x)
+def _pool_args(func, shape, kernel_size, stride):
+    """Validate an average pooling's window for an input of ``shape`` (N, C, H, W); return ``(k, stride, OH, OW)``."""
     k = check_int(func, "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")
     s = k if stride is None else check_int(func, "stride", stride, 1, STRIDE_HINT)
-    H, W = x.shape[2:]
+    H, W = shape[2:]
     if k > min(H, W):
         raise ValueError(f"{func}: kernel_size must fit the input ({H} x {W}), got {k}. "
                          f"Hint: pool with a smaller window, or pool less often.")
@@ -100,7 +99,8 @@ def _pool_args(func, x, kernel_size, stride):
 
 def avg_pool2d_naive(x, kernel_size, stride=None):
     """Average pooling by loops: each node is the mean of its window. (N, C, H, W) -> (N, C, OH, OW)."""
-    k, s, OH, OW = _pool_args("avg_pool2d_naive", x, kernel_size, stride)
+    _check_x("avg_pool2d_naive", x)
+    k, s, OH, OW = _pool_args("avg_pool2d_naive", x.shape, kernel_size, stride)
     N, C = x.shape[:2]
     y = np.zeros((N, C, OH, OW), dtype=x.dtype)
     for i in range(OH):
@@ -111,14 +111,15 @@ def avg_pool2d_naive(x, kernel_size, stride=None):
 
 def avg_pool2d(x, kernel_size, stride=None):
     """Vectorized average pooling: (N, C, H, W) -> (N, C, OH, OW), summing the k*k strided views."""
-    k, s, OH, OW = _pool_args("avg_pool2d", x, kernel_size, stride)
+    _check_x("avg_pool2d", x)
+    k, s, OH, OW = _pool_args("avg_pool2d", x.shape, kernel_size, stride)
     y = sum(tap for _, _, tap in F._taps(x, k, s, OH, OW))        # (N, C, OH, OW)
     return y / np.asarray(k * k, dtype=x.dtype)
 
 
 def avg_pool2d_backward(dy, x_shape, kernel_size, stride=None):
     """dy (N, C, OH, OW) -> dx (N, C, H, W): each window shares its dy equally among its k*k pixels."""
-    k, s, OH, OW = _pool_args("avg_pool2d_backward", np.empty((0, 0) + tuple(x_shape[2:])), kernel_size, stride)
+    k, s, OH, OW = _pool_args("avg_pool2d_backward", x_shape, kernel_size, stride)
     dx = np.zeros(x_shape, dtype=dy.dtype)
     share = dy / np.asarray(k * k, dtype=dy.dtype)
     for a, b, view in F._taps(dx, k, s, OH, OW):
@@ -222,7 +223,7 @@ def conv_transpose2d_backward(dy, x, weight, stride=1, padding=0):
 
 
 # ---------------------------------------------------------------- grouped convolution
-def check_groups(func, in_channels, out_channels, groups):
+def _check_groups(func, in_channels, out_channels, groups):
     """``groups`` as an int that divides both channel counts, else a learner-facing error."""
     g = check_int(func, "groups", groups, 1, "Hint: groups=1 is an ordinary convolution.")
     if in_channels % g or out_channels % g:
@@ -234,7 +235,7 @@ def check_groups(func, in_channels, out_channels, groups):
 def _group_args(func, x, weight, groups):
     _check_x(func, x)
     check_ndim(func, "weight", weight, 4, "(C_out, C_in/groups, KH, KW)")
-    g = check_groups(func, x.shape[1], weight.shape[0], groups)
+    g = _check_groups(func, x.shape[1], weight.shape[0], groups)
     if x.shape[1] != weight.shape[1] * g:
         raise ValueError(f"{func}: with groups={g}, weight must be (C_out, C_in/groups, k, k) = "
                          f"({weight.shape[0]}, {x.shape[1] // g}, k, k), got weight shape {weight.shape}. "

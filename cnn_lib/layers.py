@@ -119,7 +119,7 @@ class Conv2d(Layer):
         k = check_int("Conv2d", "kernel_size", kernel_size, 1, "Hint: 3 means 3x3 kernels.")
         self.stride = check_int("Conv2d", "stride", stride, 1, STRIDE_HINT)
         self.padding = check_int("Conv2d", "padding", padding, 0, PADDING_HINT)
-        self.groups = FB.check_groups("Conv2d", c_in, c_out, groups)
+        self.groups = FB._check_groups("Conv2d", c_in, c_out, groups)
         c_in //= self.groups                    # each kernel spans only its group's channels
         self.params["weight"] = _init_uniform((c_out, c_in, k, k), c_in * k * k, rng)
         self.params["bias"] = _init_uniform((c_out,), c_in * k * k, rng)
