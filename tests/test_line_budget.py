@@ -15,11 +15,11 @@ PACKAGE = REPO / "cnn_lib"
 # The library proper (what the course teaches: arithmetic, convolution, layers, training, data)
 # has the tinygrad-style budget of about 1,000 lines. Figures, explorers and exercise checkers
 # are presentation: they get their own budget, so that growth there is a visible decision too.
-# +400 for notebook 07 (issue 17): the modern blocks add about 380 lines of maths (batch norm, average
+# +420 for notebook 07 (issue 17): the modern blocks add about 410 lines of maths (batch norm, average
 # and global pooling, dropout, transposed and grouped convolution, forward and backward, naive beside
-# vectorized: functional_blocks.py; their layers and Residual: blocks.py; train/eval, describe, groups,
-# output_size_transposed), with a little room. See ARCHITECTURE.md.
-CORE_BUDGET = 1000 + 400
+# vectorized: functional_blocks.py, ~165; their layers, Residual and modern_cnn: blocks.py, ~205;
+# Conv2d's groups and output_size_transposed, ~25), measured on the tree merged with main. See ARCHITECTURE.md.
+CORE_BUDGET = 1000 + 420
 # +300 for notebook 07 (issue 17): its exercise checkers (the batch-norm coding exercise names seven
 # bugs), the transposed-convolution explorer and its drawing add about 250 lines; main was at ~1,950.
 PRESENTATION_BUDGET = 2000 + 300
