@@ -4,7 +4,9 @@ Arrays are NCHW like PyTorch: x ``(N, C, H, W)``; conv weight ``(C_out, C_in, KH
 Math lives in numpy-only modules; drawing in :mod:`cnn_lib.viz`; widgets in
 :mod:`cnn_lib.widgets` (imported on demand, so the math works without matplotlib or ipywidgets).
 """
-from .arithmetic import conv_params, dilated_span, leftover, linear_params, output_size, receptive_field
+from .arithmetic import (conv_params, dilated_span, leftover, linear_params, output_size, output_size_transposed,
+                         receptive_field)
+from .blocks import AvgPool2d, BatchNorm2d, ConvTranspose2d, Dropout, GlobalAvgPool2d, Residual
 from .data import load_mnist, sample_image
 from .functional import conv2d, conv2d_naive, max_pool2d, max_pool2d_naive
 from .gradcheck import check_layer, numerical_gradient, rel_error
@@ -25,4 +27,6 @@ __all__ = [
     "rel_error", "numerical_gradient", "check_layer",
     "load_mnist", "sample_image",
     "load_trained_lenet",
+    "BatchNorm2d", "AvgPool2d", "GlobalAvgPool2d", "Dropout", "ConvTranspose2d", "Residual",   # notebook 07
+    "output_size_transposed",
 ]

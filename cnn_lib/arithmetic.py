@@ -104,3 +104,29 @@ def linear_params(in_features, out_features, bias=True):
     n_in = check_int(func, "in_features", in_features, 1)
     n_out = check_int(func, "out_features", out_features, 1)
     return n_out * n_in + (n_out if check_bool(func, "bias", bias) else 0)
+
+
+
+def output_size_transposed(n, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    """Output length along one axis of a transposed convolution (PyTorch's ``ConvTranspose2d`` rule).
+
+    ``(n - 1)*stride - 2*padding + dilation*(kernel_size - 1) + 1 + output_padding``: the inverse of
+    :func:`output_size`, which maps several sizes to the same ``n`` when stride > 1 (floor);
+    ``output_padding`` (< stride) picks which one. Introduced in notebook 07.
+    """
+    func = "output_size_transposed"
+    n = check_int(func, "n (input size)", n, 1, "Hint: the input must have at least one pixel.")
+    k = check_int(func, "kernel_size", kernel_size, 1, "Hint: the smallest kernel is 1x1.")
+    s = check_int(func, "stride", stride, 1, STRIDE_HINT)
+    p = check_int(func, "padding", padding, 0, PADDING_HINT)
+    op = check_int(func, "output_padding", output_padding, 0, "Hint: 0 unless you need one more row.")
+    d = check_int(func, "dilation", dilation, 1, "Hint: dilation 1 is an ordinary, dense kernel.")
+    if op >= max(s, d):
+        raise ValueError(f"{func}: output_padding must be smaller than stride or dilation, got output_padding "
+                         f"{op} with stride {s}, dilation {d}. Hint: output_padding only picks one of the "
+                         f"{s} sizes a stride-{s} convolution maps to the same n.")
+    out = (n - 1) * s - 2 * p + dilated_span(k, d) + op
+    if out < 1:
+        raise ValueError(f"{func}: padding {p} crops away the whole output ({out + 2 * p} pixels before "
+                         f"cropping 2*{p}), got output size {out}. Hint: use less padding.")
+    return out

@@ -12,11 +12,13 @@ Layers without parameters have empty ``params`` and ``grads``. Containers keep t
 """
 import contextlib
 import numbers
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 
 from . import functional as F
+from . import functional_blocks as FB
 from ._checks import NCHW_HINT, NHWC_HINT, check_array, check_bool, check_int, check_size, checked_once, fail, show
 from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size
 
@@ -161,11 +163,13 @@ class Layer:
 class Conv2d(Layer):
     """2-D convolution: x (N, C_in, H, W) -> (N, C_out, OH, OW), ``OH = output_size(H, k, stride, padding)``.
 
-    ``params``: ``"weight"`` (C_out, C_in, k, k), ``"bias"`` (C_out,). ``rng``: a
+    ``params``: ``"weight"`` (C_out, C_in/groups, k, k), ``"bias"`` (C_out,). ``rng``: a
     ``np.random.Generator`` for the initial weights (default: the one :func:`manual_seed` resets).
+    ``groups`` > 1 splits the channels into groups convolved separately (notebook 07; depthwise:
+    groups = in_channels).
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, rng=None):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, rng=None, groups=1):
         super().__init__()
         c_in = check_int("Conv2d", "in_channels", in_channels, 1, "Hint: 1 for grey images, 3 for RGB.")
         c_out = check_int("Conv2d", "out_channels", out_channels, 1, "Hint: one output channel per kernel.")
@@ -174,25 +178,31 @@ class Conv2d(Layer):
         self.padding = check_int("Conv2d", "padding", padding, 0, f"Hint: padding='same' is PyTorch's; here write "
                                  f"padding={(k - 1) // 2} (keeps the size for an odd kernel_size {k})."
                                  if isinstance(padding, str) and padding == "same" else PADDING_HINT)
+        self.groups = FB._check_groups("Conv2d", c_in, c_out, groups)
+        c_in //= self.groups                    # each kernel spans only its group's channels
         self.params["weight"] = _init_uniform("Conv2d", (c_out, c_in, k, k), c_in * k * k, rng)
         self.params["bias"] = _init_uniform("Conv2d", (c_out,), c_in * k * k, rng)
 
     def __repr__(self):
         c_out, c_in, k, _ = self.params["weight"].shape
-        return f"Conv2d({c_in}, {c_out}, kernel_size={k}, stride={self.stride}, padding={self.padding})"
+        groups = f", groups={self.groups}" if self.groups > 1 else ""
+        return (f"Conv2d({c_in * self.groups}, {c_out}, kernel_size={k}, stride={self.stride}, "
+                f"padding={self.padding}{groups})")
 
     def describe(self, in_shape):
         c, h, w = _one_example(self, in_shape, 3)
         c_out, c_in, k, _ = self.params["weight"].shape
+        c_in *= self.groups                     # the weight holds C_in/groups channels per kernel
         if c != c_in:
             raise ValueError(f"Conv2d.describe: in_shape must have {c_in} channels (in_channels), got {c} in "
                              f"{tuple(in_shape)}. Hint: in_channels is the previous layer's out_channels.")
         out = (c_out, output_size(h, k, self.stride, self.padding), output_size(w, k, self.stride, self.padding))
-        return LayerInfo("Conv2d", out, self.num_params(), int(np.prod(out)) * c_in * k * k)   # nodes x fan-in
+        fan_in = (c_in // self.groups) * k * k
+        return LayerInfo("Conv2d", out, self.num_params(), int(np.prod(out)) * fan_in)   # nodes x fan-in
 
     def forward(self, x):
         x = self._input(x, (4,), "(N, C, H, W)")
-        c_in = self.params["weight"].shape[1]
+        c_in = self.params["weight"].shape[1] * self.groups
         if x.shape[1] != c_in:
             fail("Conv2d.forward", f"x's channels (axis 1) for {self!r}", f"in_channels = {c_in}", x.shape[1],
                  NHWC_HINT if x.shape[3] == c_in else "Hint: in_channels must match the channels of the input.")
@@ -200,12 +210,14 @@ class Conv2d(Layer):
         if k > min(x.shape[2:]) + 2 * self.padding:
             fail("Conv2d.forward", f"x's height and width for {self!r}", f"at least kernel_size - 2 * padding = "
                  f"{k - 2 * self.padding}", f"shape {x.shape}", "Hint: use a smaller kernel or more padding.")
-        out = F.conv2d_with_cols(x, self.params["weight"], self.params["bias"], self.stride, self.padding)
+        conv = F.conv2d_with_cols if self.groups == 1 else partial(FB.grouped_conv2d_with_cols, groups=self.groups)
+        out = conv(x, self.params["weight"], self.params["bias"], self.stride, self.padding)
         return self._remember(out.y, x=x, cols=out.cols)      # cols: the im2col matrix, reused by backward
 
     def backward(self, dy):
         dy, c = self._saved(dy)
-        g = F.conv2d_backward(dy, c["x"], self.params["weight"], self.stride, self.padding, cols=c["cols"])
+        backward = F.conv2d_backward if self.groups == 1 else partial(FB.grouped_conv2d_backward, groups=self.groups)
+        g = backward(dy, c["x"], self.params["weight"], self.stride, self.padding, cols=c["cols"])
         self.grads["weight"], self.grads["bias"] = g.dweight, g.dbias
         return g.dx
 

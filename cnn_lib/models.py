@@ -9,6 +9,7 @@ here with :func:`same_network`; nothing else in the repository types these layer
 import numpy as np
 
 from ._checks import check_int
+from .blocks import BatchNorm2d, GlobalAvgPool2d, Residual
 from .layers import Conv2d, Flatten, Layer, Linear, MaxPool2d, ReLU, Sequential
 
 SEED_HINT = "Hint: any whole number >= 0; the same seed gives the same starting weights."
@@ -69,6 +70,26 @@ def lenet_strided(seed=0):
     return Sequential(Conv2d(1, 16, 5, stride=2, padding=2, rng=rng), ReLU(),
                       Conv2d(16, 32, 5, stride=2, rng=rng), ReLU(),
                       Flatten(), Linear(32 * 5 * 5, 10, rng=rng))
+
+
+def modern_cnn(seed=0):
+    """Notebook 07's small modern CNN for (N, 1, 28, 28) digits -> (N, 10) logits, weights from ``seed``.
+
+    Convolutions with batch norm, two residual blocks, a stride-2 convolution instead of the
+    second pooling, global average pooling instead of Flatten:
+    28 -> conv 3x3 (16) -> 28 -> pool -> 14 -> residual -> conv stride 2 (32) -> 7 -> residual -> GAP -> 10.
+    """
+    rng = _rng("modern_cnn", seed)
+
+    def block(c):                                           # x + BN(conv(ReLU(BN(conv(x))))), shape kept
+        return Residual(Conv2d(c, c, 3, padding=1, rng=rng), BatchNorm2d(c), ReLU(),
+                        Conv2d(c, c, 3, padding=1, rng=rng), BatchNorm2d(c))
+
+    return Sequential(Conv2d(1, 16, 3, padding=1, rng=rng), BatchNorm2d(16), ReLU(), MaxPool2d(2),   # 28 -> 14
+                      block(16), ReLU(),
+                      Conv2d(16, 32, 3, stride=2, padding=1, rng=rng), BatchNorm2d(32), ReLU(),     # 14 -> 7
+                      block(32), ReLU(),
+                      GlobalAvgPool2d(), Linear(32, 10, rng=rng))                                  # (N, 32) -> (N, 10)
 
 
 def same_network(a, b):

@@ -22,16 +22,21 @@ PACKAGE = REPO / "cnn_lib"
 CORE_BUDGET = (1000
                + 310    # issue 12: every public entry point validates what a learner can get wrong (_checks.py,
                         # NHWC / HW / NaN / empty / size guard; train/eval and side-effect-free inference)
-               + 200)   # issue 16, notebook 06: saliency.py, features.py, pretrained.py, preprocess.mnist_style
+               + 200    # issue 16, notebook 06: saliency.py, features.py, pretrained.py, preprocess.mnist_style
+               + 410)   # issue 17, notebook 07: functional_blocks.py (batch norm, average pooling, dropout,
+                        # transposed and grouped convolution, naive beside vectorized), blocks.py (their
+                        # layers and Residual), Conv2d(groups=), output_size_transposed, models.modern_cnn
 VIEWS_BUDGET = (2000    # issue 13 left notebooks 00-05's explorers and figures at 1,648 of these 2,000
                 + 200   # issue 15: viz/derivations.py draws what notebooks 02-04 derive (chain rule, gradient
                         # paths at stride 1 and s, multi-channel convolution in 3-D, pooling)
-                + 300)  # issue 16, notebook 06: viz/inside.py and widgets/draw.py (drawing and FGSM explorers)
+                + 300   # issue 16, notebook 06: viz/inside.py and widgets/draw.py (drawing and FGSM explorers)
+                + 120)  # issue 17, notebook 07: viz/modern_figures.py, widgets/transposed_explorer.py
 EXERCISES_BUDGET = (450    # notebooks 00-05's "check your understanding" checkers (446 lines after issue 13)
                     + 1000  # issue 14: check_implementation, its 12 ladders of cases and known mistakes, the
                             # worked solutions the notebooks fold (measured +968)
                     + 150   # issues 12 and 15: checkers that never raise; 6 exercises that need a step of thought
-                    + 120)  # issue 16: notebook 06's exercises, including the FGSM coding checker
+                    + 120   # issue 16: notebook 06's exercises, including the FGSM coding checker
+                    + 120)  # issue 17: notebook 07's exercises, including the batch-norm coding checker
 TOOLING_BUDGET = 100
 EXTRA_PREFIXES = ("viz", "widgets", "exercises")     # drawing, widgets and exercise checkers: not the core
 TOOLING = ("environment.py",)                       # setup checks: not the core either

@@ -14,6 +14,7 @@ from cnn_lib.pretrained import load_trained_lenet
 from cnn_lib.widgets import (DigitExplorer, HelloExplorer, KernelExplorer, LayerExplorer, NodeInspector,
                              StrideExplorer, TrainingStepper)
 from cnn_lib.widgets.draw import SIZE, AttackExplorer, DrawExplorer
+from cnn_lib.widgets.transposed_explorer import TransposedConvExplorer
 
 
 def hello():
@@ -94,8 +95,20 @@ def stroke_pictures(count=12, seed=0):
     return pictures
 
 
+def transposed_explorer():
+    """Notebook 07: every control of the transposed-convolution explorer."""
+    scenarios = []
+    for label, name, values in [("stride", "stride", [1, 2, 3, 2] * 4), ("kernel size", "kernel", [1, 2, 3, 4, 5] * 3),
+                                ("input size", "n", [1, 3, 6, 4] * 4), ("padding", "padding", [0, 1, 2, 3] * 4),
+                                ("output_padding", "output_padding", [1, 0, 1, 2, 0] * 3),
+                                ("input pixel", "pixel", [0, 4, 8, 2] * 4)]:
+        explorer = TransposedConvExplorer(n=4, kernel_size=3, stride=2)
+        scenarios.append((f"07 transposed-convolution explorer: {label}", explorer, getattr(explorer, name), values))
+    return scenarios
+
+
 SCENARIOS = (hello, layer_explorer, kernel_explorers, stride_explorer, training_stepper, digit_explorer,
-             inside_explorers)
+             inside_explorers, transposed_explorer)
 
 
 def scenarios():

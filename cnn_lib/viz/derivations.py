@@ -10,9 +10,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 
-from .style import SEQUENTIAL, show_array
+from .style import BACKWARD, FORWARD, SEQUENTIAL, UNUSED, show_array
 
-PURPLE, ORANGE, GREY = "#5e3c99", "#e66101", "0.55"
+PURPLE, ORANGE, GREY = FORWARD, BACKWARD, "0.55"          # the style module's arrow colours
 STYLES = [(PURPLE, "-"), (ORANGE, "--"), ("0.25", ":"), (GREY, "-.")]   # one (colour, line style) per weight
 
 
@@ -201,7 +201,7 @@ def multichannel_figure(c_in, height, k, n_kernels):
     ax.set_aspect("equal")
     ax.set_axis_off()
     s = 0.5                                                               # one pixel, in drawing units
-    _box(ax, 0, 0, height * s, height * s, c_in * s, "#dddddd")
+    _box(ax, 0, 0, height * s, height * s, c_in * s, UNUSED)
     _box(ax, 0, (height - k) * s, k * s, k * s, c_in * s, PURPLE, alpha=0.55, lw=1.6)
     ax.text(height * s / 2, -0.35, f"input: C_in x H x W = {c_in} x {height} x {height}", ha="center", va="top",
             fontsize=10)

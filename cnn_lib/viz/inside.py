@@ -6,7 +6,7 @@ import numpy as np
 
 from .._checks import check_int, fail, show
 from .canvas import Drawing
-from .style import DIVERGING, IMAGE, SEQUENTIAL, map_cmap, symmetric_limits
+from .style import DIVERGING, GUESS, IMAGE, NEUTRAL, SEQUENTIAL, map_cmap, symmetric_limits
 from .training import _columns, _off, tile_maps
 
 KINDS = {"image": (IMAGE, (0, 1)), "magnitude": (SEQUENTIAL, None), "signed": (DIVERGING, None)}
@@ -81,7 +81,7 @@ class DrawingFigure(Drawing):
                       for ax, (_, n) in zip(axes, steps)]
         for ax, (title, _) in zip(axes, steps):
             ax.set_title(title, fontsize=9)
-        self.bars = axes[4].bar(range(num_classes), np.zeros(num_classes), color="#bbbbbb", edgecolor="black")
+        self.bars = axes[4].bar(range(num_classes), np.zeros(num_classes), color=NEUTRAL, edgecolor="black")
         axes[4].set_ylim(0, 1)
         axes[4].set_xticks(range(num_classes))
         axes[4].set_yticks([0, 0.5, 1])
@@ -117,7 +117,7 @@ class DrawingFigure(Drawing):
         guess = int(np.argmax(probs))
         for k, (bar, p) in enumerate(zip(self.bars, probs)):
             bar.set_height(p)
-            bar.set_facecolor("#3b528b" if k == guess and steps is not None else "#bbbbbb")
+            bar.set_facecolor(GUESS if k == guess and steps is not None else NEUTRAL)
         m = symmetric_limits(saliency)[1]
         self.saliency.set_data(saliency / m)
         for artist, tiled in zip(self.maps, outputs):
@@ -151,8 +151,8 @@ class AttackFigure(Drawing):
             ax.set_title(title, fontsize=9)
         fig.colorbar(self.images[2], ax=axes[2], shrink=0.8).ax.tick_params(labelsize=9)
         x = np.arange(num_classes)
-        self.before = axes[3].bar(x - 0.2, np.zeros(num_classes), width=0.4, color="#bbbbbb", label="original")
-        self.after = axes[3].bar(x + 0.2, np.zeros(num_classes), width=0.4, color="#3b528b", label="adversarial")
+        self.before = axes[3].bar(x - 0.2, np.zeros(num_classes), width=0.4, color=NEUTRAL, label="original")
+        self.after = axes[3].bar(x + 0.2, np.zeros(num_classes), width=0.4, color=GUESS, label="adversarial")
         axes[3].set_ylim(0, 1)
         axes[3].set_xticks(x)
         axes[3].tick_params(labelsize=9)
