@@ -67,7 +67,10 @@ class TransposedConvExplorer(Explorer):
         row, col = divmod(min(self.pixel.value, n * n - 1), n)
         self.drawing.draw(n, k, s, p, op, counts, (row, col))
         inner = counts[k - 1:full - op - k + 1, k - 1:full - op - k + 1]    # pixels every nearby stamp reaches
-        if k % s == 0 or inner.size == 0 or inner.min() == inner.max():
+        even = k % s == 0 or inner.size == 0 or inner.min() == inner.max()
+        self.facts = {"n": n, "kernel": k, "stride": s, "padding": p, "output_padding": op, "out": out,
+                      "pixel": [row, col], "checkerboard": not even}
+        if even:
             words = "inside the borders every pixel gets the same number of stamps: no checkerboard."
         else:
             words = (f"k = {k} is not a multiple of s = {s}: inside the borders neighbouring pixels get "

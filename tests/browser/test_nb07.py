@@ -11,12 +11,14 @@ from widget_moves import Move
 
 NB = "07-modern-blocks.ipynb"
 MOVES = [
-    Move(NB, "TransposedConvExplorer", "stride s", readout="3", text="stamps start s = 3 pixels apart"),
-    Move(NB, "TransposedConvExplorer", "kernel size k", readout="4", text="a 4 x 4 kernel"),
-    Move(NB, "TransposedConvExplorer", "input size n", readout="4", text="(4−1)·3"),
-    Move(NB, "TransposedConvExplorer", "padding p", readout="1", text="− 2·1 +"),
-    Move(NB, "TransposedConvExplorer", "output_padding", readout="1", text="+ 1 = "),
-    Move(NB, "TransposedConvExplorer", "input pixel", readout="1", text="Input pixel (0, 1)"),
+    # Each move starts where the last left off (n 3, k 3, s 2, p 0, output_padding 0); the state marker
+    # gives the output size (n-1)s - 2p + k + output_padding and whether the overlaps make a checkerboard.
+    Move(NB, "TransposedConvExplorer", "stride s", readout="3", state={"stride": 3, "out": 9, "checkerboard": False}),
+    Move(NB, "TransposedConvExplorer", "kernel size k", readout="4", state={"kernel": 4, "out": 10, "checkerboard": True}),
+    Move(NB, "TransposedConvExplorer", "input size n", readout="4", state={"n": 4, "out": 13}),
+    Move(NB, "TransposedConvExplorer", "padding p", readout="1", state={"padding": 1, "out": 11}),
+    Move(NB, "TransposedConvExplorer", "output_padding", readout="1", state={"output_padding": 1, "out": 12}),
+    Move(NB, "TransposedConvExplorer", "input pixel", readout="1", state={"pixel": [0, 1]}),
 ]
 
 
