@@ -78,7 +78,7 @@ FIND_CONTROL_JS = """([label, nth]) => {
   const checkboxes = [...root.querySelectorAll('.widget-checkbox')];   // its description sits beside the box
   const css = label.startsWith('css:') ? [...root.querySelectorAll('.jp-OutputArea-output ' + label.slice(4))] : [];
   const found = css.length ? css : labelled.length ? labelled :
-    buttons.concat(checkboxes).filter(b => norm(b.innerText) === label);
+    buttons.concat(checkboxes).filter(b => norm(b.innerText || b.textContent) === label);   // innerText is empty off screen
   if (found.length <= nth) {
     const kind = e => e.className.replace(/lm-Widget|jupyter-widgets/g, '').trim();
     const known = labels.filter(l => norm(l.textContent))

@@ -256,7 +256,7 @@ def test_fgsm_explorer_follows_the_epsilon_slider(page):
     explorer = page.locator(".jp-OutputArea-output:has(.widget-slider .widget-label:text-is('epsilon'))")
     handle = explorer.locator(".widget-slider:has(.widget-label:text-is('epsilon')) .noUi-handle")
     handle.scroll_into_view_if_needed()
-    status = explorer.locator(".widget-html")
+    status = explorer.locator(".widget-html").first         # the status line (the state marker follows it)
     picture = explorer.locator("img.widget-image")
     deadline = time.monotonic() + ANSWER_SECONDS
     while "at epsilon" not in (status.text_content() or "") and time.monotonic() < deadline:
