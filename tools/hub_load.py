@@ -117,6 +117,7 @@ class MemorySampler(threading.Thread):
         self.peak_total = 0                  # peak sum over all marked processes
         self.min_available = mem_available()
         self.below_floor = False
+        self.other_load = []                 # runnable processes that are not this run's, once a second
 
     def run(self):
         for _ in range(24 * 3600):           # bounded: at most a day of samples
@@ -129,6 +130,7 @@ class MemorySampler(threading.Thread):
                 if size > self.peak.get(pid, ("", "", 0))[2]:
                     self.peak[pid] = (role, user, size)
             self.peak_total = max(self.peak_total, total)
+            self.other_load.append(other_load(self.run_id))
             available = mem_available()
             self.min_available = min(self.min_available, available)
             if available < self.floor:
@@ -137,6 +139,20 @@ class MemorySampler(threading.Thread):
     def by_role(self, role, users):
         """Peak PSS of each process of ``role`` ("server", "kernel") belonging to one of ``users``."""
         return [size for r, user, size in self.peak.values() if r == role and user in users]
+
+
+def other_load(run_id):
+    """Processes running right now that are NOT this run's (the machine's other work), from /proc."""
+    mine = set(marked_processes(run_id)) | {os.getpid()}
+    running = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in mine:
+            try:
+                state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            running += state == "R"
+    return running
 
 
 def kill_marked(run_id, grace=5.0):
@@ -570,6 +586,7 @@ async def run_class(hub, sampler, n, think, seed, busy_every=10):
         "peak_total_gib": sampler.peak_total / GIB,
         "min_available_gib": sampler.min_available / GIB,
         "below_floor": sampler.below_floor,
+        "other_running": statistics.mean(sampler.other_load) if sampler.other_load else float("nan"),
     }
     await asyncio.gather(*(lr.stop_server() for lr in admitted))
     return row
@@ -578,7 +595,7 @@ async def run_class(hub, sampler, n, think, seed, busy_every=10):
 def print_table(rows):
     head = ("N", "up", "start med/max s", "03 cell med/p95 s", "03 p95 after setup cell", "03 p95 while 05 trains",
             "05 run s",
-            "errors", "server MiB", "kernel med/max MiB", "course GiB", "min avail GiB")
+            "errors", "server MiB", "kernel med/max MiB", "course GiB", "min avail GiB", "other work (procs)")
     lines = [" | ".join(head), " | ".join("---" for _ in head)]
     for r in rows:
         lines.append(" | ".join([
@@ -587,8 +604,10 @@ def print_table(rows):
             f"{r['a_p95_after_setup']:.2f}",
             f"{r['b_p95']:.2f} ({r['busy']} training)", f"{r['train_seconds']:.0f}", str(len(r["errors"])),
             f"{r['server_mib']:.0f}", f"{r['kernel_median_mib']:.0f} / {r['kernel_mib']:.0f}",
-            f"{r['peak_total_gib']:.1f}", f"{r['min_available_gib']:.1f}"]))
+            f"{r['peak_total_gib']:.1f}", f"{r['min_available_gib']:.1f}", f"{r['other_running']:.1f}"]))
     print("\n".join("| " + line + " |" for line in lines), flush=True)
+    print(f"\nother work: the mean number of runnable processes that were not the hub's, learners' servers or kernels "
+          f"(0 on an otherwise idle machine with {os.cpu_count()} cores); above 0, the latencies are inflated by it.")
     ok = [r["n"] for r in rows if r["a_p95"] < P95_GOAL and not r["errors"] and not r["refused_memory"]]
     print(f"\nlargest N with 03's p95 under {P95_GOAL:.0f} s and no failure: {max(ok) if ok else 'none of those tried'}")
     limited = [r for r in rows if r["refused_memory"] or r["below_floor"]]
