@@ -128,7 +128,11 @@ def col2im(dwin, x_shape, stride=1, padding=0):
     """
     N, C, H, W = x_shape
     _, _, OH, OW, KH, KW = dwin.shape
-    dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=dwin.dtype)
+    # Speed: dxp is laid out in memory with its axes in the same order as dwin's (conv2d_backward puts
+    # the batch innermost), so each += below walks both arrays in step, in long contiguous runs.
+    order = np.argsort([-step for step in dwin.strides[:4]], kind="stable")   # dwin's axes, slowest first
+    padded = (N, C, H + 2 * padding, W + 2 * padding)
+    dxp = np.zeros([padded[i] for i in order], dtype=dwin.dtype).transpose(np.argsort(order))   # (N, C, H+2p, W+2p)
     for a in range(KH):
         for b in range(KW):
             dxp[:, :, a:a + stride * OH:stride, b:b + stride * OW:stride] += dwin[..., a, b]
@@ -179,11 +183,20 @@ def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None):
     # dweight = dy_t @ cols, computed as the transpose of (C*KH*KW, N*OH*OW) @ (N*OH*OW, C_out):
     # the same sums, in the operand order BLAS runs fastest here
     dweight = (cols.T @ dy_t.T).T.reshape(weight.shape)  # (C_out, C*KH*KW) -> (C_out, C, KH, KW)
-    dcols_t = weight.reshape(C_out, -1).T @ dy_t         # (C*KH*KW, C_out) @ (C_out, N*OH*OW)
-    # col2im treats its first two axes alike, so it can add up in (C, N) order, dcols_t's memory order:
-    # (C*KH*KW, N*OH*OW) -> (C, KH, KW, N, OH, OW) -> (C, N, OH, OW, KH, KW), a view
-    dwin_t = dcols_t.reshape(C, KH, KW, N, OH, OW).transpose(0, 3, 4, 5, 1, 2)
-    dx = col2im(dwin_t, (C, N, H, W), s, p).transpose(1, 0, 2, 3)   # (C, N, H, W) -> (N, C, H, W)
+    # dx spreads dy back through the kernel: dcols = weight.T @ dy, then col2im adds each window back.
+    if C * KH * KW >= C_out * OW / 4:
+        # Speed, when windows are many and dy is small (conv 2 of notebook 05: 1.4x faster): put the
+        # columns in (OH, OW, N) order, batch innermost, so that col2im adds runs of OW*N numbers, not OW.
+        dy_b = dy.transpose(1, 2, 3, 0).reshape(C_out, OH * OW * N)  # (N, C_out, OH, OW) -> (C_out, OH, OW, N) -> (C_out, OH*OW*N)
+        dcols_b = weight.reshape(C_out, -1).T @ dy_b     # (C*KH*KW, C_out) @ (C_out, OH*OW*N)
+        # (C*KH*KW, OH*OW*N) -> (C, KH, KW, OH, OW, N) -> (N, C, OH, OW, KH, KW), a view
+        dwin = dcols_b.reshape(C, KH, KW, OH, OW, N).transpose(5, 0, 3, 4, 1, 2)
+        dx = col2im(dwin, x.shape, s, p)                 # (N, C, H, W), batch innermost in memory
+    else:                                                # few windows, big dy (a first layer): no reordering
+        dcols_t = weight.reshape(C_out, -1).T @ dy_t     # (C*KH*KW, C_out) @ (C_out, N*OH*OW)
+        # (C*KH*KW, N*OH*OW) -> (C, KH, KW, N, OH, OW) -> (N, C, OH, OW, KH, KW), a view
+        dwin = dcols_t.reshape(C, KH, KW, N, OH, OW).transpose(3, 0, 4, 5, 1, 2)
+        dx = col2im(dwin, x.shape, s, p)                 # (N, C, H, W), channels outermost in memory
     return ConvGrads(dx, dweight, dy_t.sum(axis=1))
 
 
@@ -253,7 +266,7 @@ def max_pool2d(x, kernel_size, stride=None):
     k, s, OH, OW = _pool_args("max_pool2d", x, kernel_size, stride)
     y = None
     for _, _, tap in _taps(x, k, s, OH, OW):
-        y = tap.copy() if y is None else np.maximum(y, tap, out=y)    # (N, C, OH, OW)
+        y = tap.copy(order="K") if y is None else np.maximum(y, tap, out=y)    # (N, C, OH, OW)
     return y
 
 
@@ -265,17 +278,26 @@ def max_pool2d_backward(dy, x, kernel_size, stride=None):
     """
     k, s, OH, OW = _pool_args("max_pool2d_backward", x, kernel_size, stride)
     y = max_pool2d(x, k, s)                                   # (N, C, OH, OW): each window's maximum
-    dx = np.zeros(x.shape, dtype=np.result_type(dy, x))
-    free = np.ones(y.shape, dtype=bool)                       # windows whose dy has not been routed yet
+    # Speed: every array below is laid out in memory like x (conv2d's outputs are "channels first" in memory),
+    # so each pass walks them all in the same order. dy may come in another order (Flatten's): copy it once.
+    dy_in_order = np.empty_like(y, dtype=dy.dtype)            # (N, C, OH, OW), in x's memory order
+    dy_in_order[...] = dy
+    dy = dy_in_order
+    dx = np.zeros_like(x, dtype=np.result_type(dy, x))       # zeros_like etc. keep x's memory order (see conv2d)
+    free = np.ones_like(y, dtype=bool)                        # windows whose dy has not been routed yet
+    hit = np.empty_like(y, dtype=bool)                        # reused each offset: no new mask per pass
     for a, b, tap in _taps(x, k, s, OH, OW):
-        hit = (tap == y) & free                               # (N, C, OH, OW): first max is at offset (a, b)
+        np.equal(tap, y, out=hit)                             # (N, C, OH, OW): the maximum is at offset (a, b)
+        hit &= free                                           # ... and no earlier offset held it (first max wins)
         free ^= hit                                           # served: no longer free (hit implies free)
         view = dx[:, :, a:a + s * (OH - 1) + 1:s, b:b + s * (OW - 1) + 1:s]   # (N, C, OH, OW), strided
         if s >= k:                                            # windows do not overlap: one dy per pixel at most
             np.multiply(dy, hit, out=view)                    # dy where hit, 0 elsewhere, written in place
         else:                                                 # overlapping windows: a pixel can collect several
             view += dy * hit
-    dx += 0.0                                                 # -0.0 (negative dy times False) -> 0.0, as the loops give
+    # -0.0 (negative dy times False) -> 0.0, as the loops give. (Masked writes, np.copyto(where=hit), avoid
+    # the -0.0 but took 2x longer in benchmarks/bench_vs_torch.py's network: the mask is random, so they branch.)
+    dx += 0.0
     return dx
 
 
