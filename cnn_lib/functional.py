@@ -163,11 +163,13 @@ def conv2d_with_cols(x, weight, bias=None, stride=1, padding=0):
     return ConvForward(y.reshape(C_out, N, OH, OW).transpose(1, 0, 2, 3), cols)
 
 
-def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None):
+def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None, input_grad=True):
     """Vectorized gradients of :func:`conv2d`; same result as :func:`conv2d_backward_naive`.
 
     dy (N, C_out, OH, OW) -> ``ConvGrads(dx (N, C, H, W), dweight (C_out, C, KH, KW), dbias (C_out,))``.
     ``cols`` may pass ``im2col(x, ...)`` saved by the forward pass, to avoid building it again.
+    ``input_grad=False`` skips dx (returned as None): a network's first layer needs no gradient for
+    the images it reads, and PyTorch skips it too (about a tenth of notebook 05's training time).
     dweight correlates the input with dy; dx spreads dy back through the kernel (notebook 04).
     """
     s, p, OH, OW = _conv_args("conv2d_backward", x, weight, None, stride, padding)
@@ -183,6 +185,8 @@ def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None):
     # dweight = dy_t @ cols, computed as the transpose of (C*KH*KW, N*OH*OW) @ (N*OH*OW, C_out):
     # the same sums, in the operand order BLAS runs fastest here
     dweight = (cols.T @ dy_t.T).T.reshape(weight.shape)  # (C_out, C*KH*KW) -> (C_out, C, KH, KW)
+    if not input_grad:
+        return ConvGrads(None, dweight, dy_t.sum(axis=1))
     # dx spreads dy back through the kernel: dcols = weight.T @ dy, then col2im adds each window back.
     if C * KH * KW >= C_out * OW / 4:
         # Speed, when windows are many and dy is small (conv 2 of notebook 05: 1.4x faster): put the

@@ -76,8 +76,10 @@ class Conv2d(Layer):
         self.cols = out.cols                    # the im2col matrix, reused by backward
         return out.y
 
-    def backward(self, dy):
-        g = F.conv2d_backward(dy, self.x, self.params["weight"], self.stride, self.padding, cols=self.cols)
+    def backward(self, dy, input_grad=True):
+        """dy (N, C_out, OH, OW) -> dx (N, C_in, H, W); ``input_grad=False``: no dx (None), see Sequential.backward."""
+        g = F.conv2d_backward(dy, self.x, self.params["weight"], self.stride, self.padding, cols=self.cols,
+                              input_grad=input_grad)
         self.grads["weight"], self.grads["bias"] = g.dweight, g.dbias
         return g.dx
 
@@ -167,8 +169,15 @@ class Sequential(Layer):
             x = layer.forward(x)
         return x
 
-    def backward(self, dy):
-        for layer in reversed(self.layers):
+    def backward(self, dy, input_grad=True):
+        """Gradients from the output's ``dy`` back to the input's (returned); fills every layer's ``grads``.
+
+        ``input_grad=False``: when the first layer is a Conv2d, it skips the gradient for the network's
+        input and None is returned. Training never uses that gradient (``train_step`` asks for none).
+        """
+        for i, layer in reversed(list(enumerate(self.layers))):
+            if i == 0 and not input_grad and isinstance(layer, Conv2d):
+                return layer.backward(dy, input_grad=False)
             dy = layer.backward(dy)
         return dy
 
