@@ -4,6 +4,8 @@ Run:  python benchmarks/bench_vs_torch.py                  (3 rounds of 3 runs, 
       python benchmarks/bench_vs_torch.py --repeats 1      (one round, ~1 min)
       python benchmarks/bench_vs_torch.py --torch-python /work/torchvenv/bin/python
                                                            (PyTorch runs with another interpreter)
+      python benchmarks/bench_vs_torch.py --configs cnn_lib:1,cnn_lib:1:/tmp/old,torch:1
+                                                           (also the cnn_lib in /tmp/old: before and after)
 
 PyTorch is a benchmark-only dependency: ``pip install -r requirements-bench.txt`` into the course's
 .venv (learners and ``python3 course.py test`` never need it). cnn_lib itself needs only numpy, so
@@ -63,17 +65,17 @@ def run_cnn_lib():
     x_train, y_train, x_val, y_val, x_test, y_test = split(cnn_lib.load_mnist())
     net = cnn_lib_net()
     optimizer = cnn_lib.Adam(net, lr=PHASES[0][1])
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     val_accuracy = []
     for seed, (epochs, lr) in enumerate(PHASES):
         optimizer.lr = lr
         history = cnn_lib.fit(net, optimizer, x_train, y_train, epochs=epochs, batch_size=BATCH_SIZE, seed=seed,
                               validation=(x_val, y_val))
         val_accuracy += history.val_accuracy
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     test_loss, test_accuracy = cnn_lib.evaluate(net, x_test, y_test)
     weights = b"".join(np.ascontiguousarray(layer.params[name]).tobytes() for layer, name in net.parameters())
-    return dict(seconds=seconds, val_accuracy=val_accuracy, test_accuracy=test_accuracy, test_loss=test_loss,
+    return dict(seconds=seconds, cpu=cpu, val_accuracy=val_accuracy, test_accuracy=test_accuracy, test_loss=test_loss,
                 weights_sha=hashlib.sha256(weights).hexdigest()[:12], version=f"numpy {np.__version__}")
 
 
@@ -103,7 +105,7 @@ def run_torch(threads):
 
     optimizer = torch.optim.Adam(net.parameters(), lr=PHASES[0][1])    # betas (0.9, 0.999), eps 1e-8: as cnn_lib
     n, steps = len(x_train), -(-len(x_train) // BATCH_SIZE)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     val_accuracy = []
     for seed, (epochs, lr) in enumerate(PHASES):
         for group in optimizer.param_groups:
@@ -123,14 +125,14 @@ def run_torch(threads):
                 total_loss += float(loss) * len(idx)                 # fit's epoch loss and accuracy
                 correct += int((logits.argmax(dim=1) == yb).sum())
             val_accuracy.append(evaluate(x_val, y_val)[1])
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     test_loss, test_accuracy = evaluate(x_test, y_test)
-    return dict(seconds=seconds, val_accuracy=val_accuracy, test_accuracy=test_accuracy, test_loss=test_loss,
+    return dict(seconds=seconds, cpu=cpu, val_accuracy=val_accuracy, test_accuracy=test_accuracy, test_loss=test_loss,
                 weights_sha="", version=f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)")
 
 
-def worker(library, threads):
-    sys.path.insert(0, str(ROOT))                # cnn_lib from this checkout, whichever interpreter runs us
+def worker(library, threads, checkout):
+    sys.path.insert(0, checkout or str(ROOT))    # cnn_lib from this checkout (or another), whatever the interpreter
     result = run_cnn_lib() if library == "cnn_lib" else run_torch(threads)
     print("RESULT " + json.dumps(result))
 
@@ -138,11 +140,11 @@ def worker(library, threads):
 # ---------------------------------------------------------------- the driver
 def run_config(config, torch_python):
     """Run one configuration in a fresh process; thread variables are set before numpy/torch load."""
-    library, threads = config.split(":")
+    library, threads, *checkout = config.split(":", 2)
     env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
     python = torch_python if library == "torch" else sys.executable
-    out = subprocess.run([python, __file__, "--worker", library, "--threads", threads], env=env, cwd=ROOT,
-                         capture_output=True, text=True)
+    out = subprocess.run([python, __file__, "--worker", library, "--threads", threads, "--checkout", *checkout[:1]],
+                         env=env, cwd=ROOT, capture_output=True, text=True)
     lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
     if out.returncode or not lines:
         raise SystemExit(f"{config} failed (exit {out.returncode}):\n{out.stdout}\n{out.stderr}")
@@ -153,14 +155,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="rounds; each runs every configuration once (default 3)")
     parser.add_argument("--configs", default=",".join(CONFIGS),
-                        help=f"comma-separated library:threads (default {','.join(CONFIGS)})")
+                        help=f"comma-separated library:threads (default {','.join(CONFIGS)}); cnn_lib:1:DIR "
+                             "runs the cnn_lib found in DIR (e.g. an older version exported with git archive)")
     parser.add_argument("--torch-python", default=sys.executable,
                         help="interpreter with torch and numpy for the PyTorch runs (default: this one)")
     parser.add_argument("--worker", choices=["cnn_lib", "torch"], help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--checkout", nargs="?", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(args.worker, args.threads)
+        return worker(args.worker, args.threads, args.checkout)
 
     configs = args.configs.split(",")
     print(f"notebook 05's training: {sum(e for e, _ in PHASES)} epochs of 3,500 digits, batch {BATCH_SIZE}, "
@@ -173,18 +177,19 @@ def main():
         for config in order:
             res = run_config(config, args.torch_python)
             results[config].append(res)
-            print(f"  round {r + 1}  {config:<10} {res['seconds']:6.2f} s   test accuracy {res['test_accuracy']:.1%}  "
+            print(f"  round {r + 1}  {config:<10} {res['seconds']:6.2f} s (CPU {res['cpu']:6.2f} s)   test accuracy {res['test_accuracy']:.1%}  "
                   f"last validation accuracy {res['val_accuracy'][-1]:.1%}  {res['weights_sha']}", flush=True)
 
-    print(f"\n{'configuration':<12}{'median s':>9}{'min s':>8}{'max s':>8}{'spread':>8}   test accuracy   version")
+    print(f"\n{'configuration':<14}{'median s':>9}{'min s':>8}{'max s':>8}{'spread':>8}{'CPU s':>8}   test accuracy   version")
     medians = {}
     for config, runs in results.items():
         times = [r["seconds"] for r in runs]
         medians[config] = med = statistics.median(times)
         accs = sorted({f"{r['test_accuracy']:.1%}" for r in runs})
-        print(f"{config:<12}{med:9.2f}{min(times):8.2f}{max(times):8.2f}{(max(times) - min(times)) / med:8.0%}   "
+        cpu = statistics.median(r["cpu"] for r in runs)
+        print(f"{config:<14}{med:9.2f}{min(times):8.2f}{max(times):8.2f}{(max(times) - min(times)) / med:8.0%}{cpu:8.2f}   "
               f"{', '.join(accs):<15} {runs[0]['version']}")
-    ours = {c: m for c, m in medians.items() if c.startswith("cnn_lib")}
+    ours = {c: m for c, m in medians.items() if c.startswith("cnn_lib") and c.count(":") == 1}   # this checkout
     theirs = {c: m for c, m in medians.items() if c.startswith("torch")}
     for config, runs in results.items():
         if config.startswith("cnn_lib"):
@@ -195,6 +200,10 @@ def main():
         ratio = ours[best_ours] / theirs[best_theirs]
         print(f"\nratio: cnn_lib ({best_ours}) median / best PyTorch ({best_theirs}) median = "
               f"{ours[best_ours]:.2f} / {theirs[best_theirs]:.2f} = {ratio:.2f}x   (goal <= 1.3, moonshot 1.0)")
+        if "cnn_lib:1" in results and "torch:1" in results:     # CPU time: less sensitive to a busy machine
+            cpu = {c: statistics.median(r["cpu"] for r in results[c]) for c in ("cnn_lib:1", "torch:1")}
+            print(f"CPU-time ratio, one thread each: cnn_lib:1 / torch:1 = {cpu['cnn_lib:1']:.2f} / "
+                  f"{cpu['torch:1']:.2f} = {cpu['cnn_lib:1'] / cpu['torch:1']:.2f}x")
     print(f"(benchmark wall time {time.perf_counter() - t0:.0f} s; the machine may be shared: see the spread)")
 
 

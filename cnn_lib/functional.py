@@ -300,7 +300,7 @@ def max_pool2d_backward(dy, x, kernel_size, stride=None):
         else:                                                 # overlapping windows: a pixel can collect several
             view += dy * hit
     # -0.0 (negative dy times False) -> 0.0, as the loops give. (Masked writes, np.copyto(where=hit), avoid
-    # the -0.0 but took 2x longer in benchmarks/bench_vs_torch.py's network: the mask is random, so they branch.)
+    # the -0.0 but took 2x longer in notebook 05's network: the mask is random, so they branch; benchmarks/README.md.)
     dx += 0.0
     return dx
 

@@ -61,8 +61,10 @@ def train_step(model, optimizer, x, y):
     """One iteration on one batch: forward, loss, backward, update. Returns ``(loss, logits)``."""
     logits = model.forward(x)
     loss, dlogits = softmax_cross_entropy(logits, y)
-    # Speed: no gradient for the images themselves (nothing uses it); a Sequential's first Conv2d skips it.
-    model.backward(dlogits, input_grad=False) if isinstance(model, Sequential) else model.backward(dlogits)
+    if isinstance(model, Sequential):        # speed: no gradient for the images themselves (nothing uses it)
+        model.backward(dlogits, input_grad=False)
+    else:
+        model.backward(dlogits)
     optimizer.step()
     return loss, logits
 
