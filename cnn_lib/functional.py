@@ -274,14 +274,20 @@ def max_pool2d(x, kernel_size, stride=None):
     return y
 
 
-def max_pool2d_backward(dy, x, kernel_size, stride=None):
+def max_pool2d_backward(dy, x, kernel_size, stride=None, y=None):
     """Vectorized max-pool gradient: dy (N, C, OH, OW) -> dx (N, C, H, W), routed to each window's argmax.
 
     Each window's dy goes to the first position (in row order) holding its maximum, as in the
     naive loops: offsets are visited in row order and a window stops being ``free`` once served.
+    ``y`` may pass ``max_pool2d(x, ...)`` kept by the forward pass, to avoid computing it again.
     """
     k, s, OH, OW = _pool_args("max_pool2d_backward", x, kernel_size, stride)
-    y = max_pool2d(x, k, s)                                   # (N, C, OH, OW): each window's maximum
+    if y is None:
+        y = max_pool2d(x, k, s)                               # (N, C, OH, OW): each window's maximum
+    elif np.shape(y) != (x.shape[0], x.shape[1], OH, OW):
+        raise ValueError(f"max_pool2d_backward: y must be max_pool2d(x, ...) of shape "
+                         f"{(x.shape[0], x.shape[1], OH, OW)}, got shape {np.shape(y)}. Hint: pass the "
+                         f"forward pass's output, or leave y out.")
     # Speed: every array below is laid out in memory like x (conv2d's outputs are "channels first" in memory),
     # so each pass walks them all in the same order. dy may come in another order (Flatten's): copy it once.
     dy_in_order = np.empty_like(y, dtype=dy.dtype)            # (N, C, OH, OW), in x's memory order

@@ -97,10 +97,11 @@ class MaxPool2d(Layer):
 
     def forward(self, x):
         self.x = x
-        return F.max_pool2d(x, self.kernel_size, self.stride)
+        self.y = F.max_pool2d(x, self.kernel_size, self.stride)    # kept: backward needs each window's maximum
+        return self.y
 
     def backward(self, dy):
-        return F.max_pool2d_backward(dy, self.x, self.kernel_size, self.stride)
+        return F.max_pool2d_backward(dy, self.x, self.kernel_size, self.stride, y=self.y)
 
 
 class ReLU(Layer):

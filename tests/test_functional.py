@@ -331,3 +331,16 @@ def test_col2im_gives_the_same_sums_whatever_the_memory_order_of_its_input(order
             expected[:, :, a:a + 4, b:b + 5] += dwin[..., a, b]
     out = F.col2im(strided, (2, 3, 4, 4), 1, 1)
     np.testing.assert_array_equal(out, expected[:, :, 1:5, 1:5])
+
+
+@pytest.mark.parametrize("cfg", POOL_CONFIGS)
+def test_max_pool_backward_with_the_forward_output_is_the_same(cfg):
+    N, C, H, W, k, s = cfg
+    rng = np.random.default_rng(9)
+    x = rng.integers(0, 3, size=(N, C, H, W)).astype(np.float64)              # ties: first maximum wins
+    y = F.max_pool2d(x, k, s)
+    dy = rng.standard_normal(y.shape)
+    np.testing.assert_allclose(F.max_pool2d_backward(dy, x, k, s, y=y), F.max_pool2d_backward_naive(dy, x, k, s),
+                               rtol=0, atol=ATOL)
+    with pytest.raises(ValueError, match="max_pool2d_backward: y must be .* got shape"):
+        F.max_pool2d_backward(dy, x, k, s, y=y[..., None])
