@@ -270,7 +270,8 @@ def max_pool2d(x, kernel_size, stride=None):
     k, s, OH, OW = _pool_args("max_pool2d", x, kernel_size, stride)
     y = None
     for _, _, tap in _taps(x, k, s, OH, OW):
-        y = tap.copy(order="K") if y is None else np.maximum(y, tap, out=y)    # (N, C, OH, OW)
+        # (N, C, OH, OW); order="K" keeps x's memory order, so later passes walk x and y alike (speed)
+        y = tap.copy(order="K") if y is None else np.maximum(y, tap, out=y)
     return y
 
 
