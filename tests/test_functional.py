@@ -344,3 +344,14 @@ def test_max_pool_backward_with_the_forward_output_is_the_same(cfg):
                                rtol=0, atol=ATOL)
     with pytest.raises(ValueError, match="max_pool2d_backward: y must be .* got shape"):
         F.max_pool2d_backward(dy, x, k, s, y=y[..., None])
+
+
+@pytest.mark.parametrize("cfg", CONV_CONFIGS)
+def test_im2col_rows_are_the_windows(cfg):
+    """im2col's two-step copy gives exactly the windows of windows(), one per row, in (n, oh, ow) order."""
+    x, w, _, s, p, _ = conv_case(cfg, 6)
+    KH, KW = w.shape[2:]
+    win = F.windows(x, KH, KW, s, p)                                        # (N, C, OH, OW, KH, KW)
+    N, C, OH, OW = win.shape[:4]
+    np.testing.assert_array_equal(F.im2col(x, KH, KW, s, p),
+                                  win.transpose(0, 2, 3, 1, 4, 5).reshape(N * OH * OW, C * KH * KW))
