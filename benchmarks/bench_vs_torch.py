@@ -177,17 +177,20 @@ def main():
         for config in order:
             res = run_config(config, args.torch_python)
             results[config].append(res)
-            print(f"  round {r + 1}  {config:<10} {res['seconds']:6.2f} s (CPU {res['cpu']:6.2f} s)   test accuracy {res['test_accuracy']:.1%}  "
-                  f"last validation accuracy {res['val_accuracy'][-1]:.1%}  {res['weights_sha']}", flush=True)
+            print(f"  round {r + 1}  {config:<10} {res['seconds']:6.2f} s (CPU {res['cpu']:6.2f} s)   "
+                  f"test accuracy {res['test_accuracy']:.1%}  last validation accuracy {res['val_accuracy'][-1]:.1%}  "
+                  f"{res['weights_sha']}", flush=True)
 
-    print(f"\n{'configuration':<14}{'median s':>9}{'min s':>8}{'max s':>8}{'spread':>8}{'CPU s':>8}   test accuracy   version")
+    print(f"\n{'configuration':<14}{'median s':>9}{'min s':>8}{'max s':>8}{'spread':>8}{'CPU s':>8}   "
+          f"test accuracy   version")
     medians = {}
     for config, runs in results.items():
         times = [r["seconds"] for r in runs]
         medians[config] = med = statistics.median(times)
         accs = sorted({f"{r['test_accuracy']:.1%}" for r in runs})
         cpu = statistics.median(r["cpu"] for r in runs)
-        print(f"{config:<14}{med:9.2f}{min(times):8.2f}{max(times):8.2f}{(max(times) - min(times)) / med:8.0%}{cpu:8.2f}   "
+        spread = (max(times) - min(times)) / med
+        print(f"{config:<14}{med:9.2f}{min(times):8.2f}{max(times):8.2f}{spread:8.0%}{cpu:8.2f}   "
               f"{', '.join(accs):<15} {runs[0]['version']}")
     ours = {c: m for c, m in medians.items() if c.startswith("cnn_lib") and c.count(":") == 1}   # this checkout
     theirs = {c: m for c, m in medians.items() if c.startswith("torch")}

@@ -200,7 +200,8 @@ def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None, input_grad=Tr
     if C * KH * KW >= C_out * OW / 4:
         # Speed, when windows are many and dy is small (conv 2 of notebook 05: 1.4x faster): put the
         # columns in (OH, OW, N) order, batch innermost, so that col2im adds runs of OW*N numbers, not OW.
-        dy_b = dy.transpose(1, 2, 3, 0).reshape(C_out, OH * OW * N)  # (N, C_out, OH, OW) -> (C_out, OH, OW, N) -> (C_out, OH*OW*N)
+        # (N, C_out, OH, OW) -> (C_out, OH, OW, N) -> (C_out, OH*OW*N)
+        dy_b = dy.transpose(1, 2, 3, 0).reshape(C_out, OH * OW * N)
         dcols_b = weight.reshape(C_out, -1).T @ dy_b     # (C*KH*KW, C_out) @ (C_out, OH*OW*N)
         # (C*KH*KW, OH*OW*N) -> (C, KH, KW, OH, OW, N) -> (N, C, OH, OW, KH, KW), a view
         dwin = dcols_b.reshape(C, KH, KW, OH, OW, N).transpose(5, 0, 3, 4, 1, 2)
