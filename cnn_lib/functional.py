@@ -143,17 +143,28 @@ def _windows(x, KH, KW, stride, padding):
 def im2col(x, KH, KW, stride=1, padding=0):
     """Windows laid out as rows of a matrix: (N, C, H, W) -> (N*OH*OW, C*KH*KW).
 
-    One row per output node, one column per weight, so a convolution is a single matrix product.
-    For speed the copy is made in the order (C, KH, KW, N, OH, OW), where the innermost axis
-    walks along an image row (long runs of neighbouring pixels), and the transpose of that
-    contiguous (C*KH*KW, N*OH*OW) matrix is returned: same values, a view, no second copy.
+    One row per output node, one column per weight, so a convolution is a single matrix product:
+    row ``n*OH*OW + i*OW + j`` is ``windows(x, ...)[n, :, i, j].ravel()``, window (i, j) of image n.
+    For speed the matrix is built transposed, as a contiguous (C*KH*KW, N*OH*OW) array in which
+    the rows of kernel offset (a, b) hold the input as that offset sees it, and its transpose is
+    returned: same values, a view, no second copy.
     """
-    win = _windows(*_window_args("im2col", x, KH, KW, stride, padding))
-    check_size("im2col", "the im2col matrix", win.size, win.itemsize, "Hint: use a smaller batch or fewer channels.")
-    N, C, OH, OW = win.shape[:4]
-    # (N, C, OH, OW, KH, KW) -> (C, KH, KW, N, OH, OW) -> (C*KH*KW, N*OH*OW), contiguous copy
-    cols_t = win.transpose(1, 4, 5, 0, 2, 3).reshape(C * KH * KW, N * OH * OW)
-    return cols_t.T                                       # (C*KH*KW, N*OH*OW) -> (N*OH*OW, C*KH*KW), a view
+    x, KH, KW, stride, padding = _window_args("im2col", x, KH, KW, stride, padding)
+    xp = _pad(x, padding)                                 # (N, C, H+2p, W+2p)
+    N, C, Hp, Wp = xp.shape
+    OH, OW = (Hp - KH) // stride + 1, (Wp - KW) // stride + 1
+    check_size("im2col", "the im2col matrix", C * KH * KW * N * OH * OW, x.itemsize,
+               "Hint: use a smaller batch or fewer channels.")
+    cols_t = np.empty((C, KH, KW, N, OH, OW), dtype=x.dtype)
+    # Speed: copied straight from windows(x), the runs of neighbouring pixels are only OW long
+    # (10 in notebook 05's conv 2); in two steps, first one kernel column, they are OH*OW (1.3x faster).
+    for b in range(KW):
+        # what kernel column b sees: (N, C, H+2p, W+2p) -> (N, C, H+2p, OW) -> (C, N, H+2p, OW), a copy
+        seen = xp[:, :, :, b:b + stride * OW:stride].transpose(1, 0, 2, 3).copy()
+        for a in range(KH):
+            cols_t[:, a, b] = seen[:, :, a:a + stride * OH:stride]        # (C, N, OH, OW): offset (a, b)
+    # (C, KH, KW, N, OH, OW) -> (C*KH*KW, N*OH*OW) -> (N*OH*OW, C*KH*KW), a view
+    return cols_t.reshape(C * KH * KW, N * OH * OW).T
 
 
 def col2im(dwin, x_shape, stride=1, padding=0):
@@ -172,7 +183,11 @@ def col2im(dwin, x_shape, stride=1, padding=0):
     if dwin.shape[:2] != (N, C) or output_size(H, KH, stride, padding) != OH or output_size(W, KW, stride, padding) != OW:
         fail("col2im", "dwin", f"of the shape windows(x) has for x_shape {x_shape}", f"shape {dwin.shape}",
              "Hint: stride and padding must be those the windows were taken with.")
-    dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=dwin.dtype)
+    # Speed: dxp is laid out in memory with its axes in the same order as dwin's (conv2d_backward puts
+    # the batch innermost), so each += below walks both arrays in step, in long contiguous runs.
+    order = np.argsort([-step for step in dwin.strides[:4]], kind="stable")   # dwin's axes, slowest first
+    padded = (N, C, H + 2 * padding, W + 2 * padding)
+    dxp = np.zeros([padded[i] for i in order], dtype=dwin.dtype).transpose(np.argsort(order))   # (N, C, H+2p, W+2p)
     for a in range(KH):
         for b in range(KW):
             dxp[:, :, a:a + stride * OH:stride, b:b + stride * OW:stride] += dwin[..., a, b]
@@ -204,11 +219,13 @@ def conv2d_with_cols(x, weight, bias=None, stride=1, padding=0):
     return ConvForward(y.reshape(C_out, N, OH, OW).transpose(1, 0, 2, 3), cols)
 
 
-def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None):
+def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None, input_grad=True):
     """Vectorized gradients of :func:`conv2d`; same result as :func:`conv2d_backward_naive`.
 
     dy (N, C_out, OH, OW) -> ``ConvGrads(dx (N, C, H, W), dweight (C_out, C, KH, KW), dbias (C_out,))``.
     ``cols`` may pass ``im2col(x, ...)`` saved by the forward pass, to avoid building it again.
+    ``input_grad=False`` skips dx (returned as None): a network's first layer needs no gradient for
+    the images it reads, and PyTorch skips it too (about a tenth of notebook 05's training time).
     dweight correlates the input with dy; dx spreads dy back through the kernel (notebook 04).
     """
     x, weight, _, s, p, OH, OW = _conv_args("conv2d_backward", x, weight, None, stride, padding)
@@ -223,11 +240,23 @@ def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None):
     # dweight = dy_t @ cols, computed as the transpose of (C*KH*KW, N*OH*OW) @ (N*OH*OW, C_out):
     # the same sums, in the operand order BLAS runs fastest here
     dweight = (cols.T @ dy_t.T).T.reshape(weight.shape)  # (C_out, C*KH*KW) -> (C_out, C, KH, KW)
-    dcols_t = weight.reshape(C_out, -1).T @ dy_t         # (C*KH*KW, C_out) @ (C_out, N*OH*OW)
-    # col2im treats its first two axes alike, so it can add up in (C, N) order, dcols_t's memory order:
-    # (C*KH*KW, N*OH*OW) -> (C, KH, KW, N, OH, OW) -> (C, N, OH, OW, KH, KW), a view
-    dwin_t = dcols_t.reshape(C, KH, KW, N, OH, OW).transpose(0, 3, 4, 5, 1, 2)
-    dx = col2im(dwin_t, (C, N, H, W), s, p).transpose(1, 0, 2, 3)   # (C, N, H, W) -> (N, C, H, W)
+    if not input_grad:
+        return ConvGrads(None, dweight, dy_t.sum(axis=1))
+    # dx spreads dy back through the kernel: dcols = weight.T @ dy, then col2im adds each window back.
+    if C * KH * KW >= C_out * OW / 4:
+        # Speed, when windows are many and dy is small (conv 2 of notebook 05: 1.4x faster): put the
+        # columns in (OH, OW, N) order, batch innermost, so that col2im adds runs of OW*N numbers, not OW.
+        # (N, C_out, OH, OW) -> (C_out, OH, OW, N) -> (C_out, OH*OW*N)
+        dy_b = dy.transpose(1, 2, 3, 0).reshape(C_out, OH * OW * N)
+        dcols_b = weight.reshape(C_out, -1).T @ dy_b     # (C*KH*KW, C_out) @ (C_out, OH*OW*N)
+        # (C*KH*KW, OH*OW*N) -> (C, KH, KW, OH, OW, N) -> (N, C, OH, OW, KH, KW), a view
+        dwin = dcols_b.reshape(C, KH, KW, OH, OW, N).transpose(5, 0, 3, 4, 1, 2)
+        dx = col2im(dwin, x.shape, s, p)                 # (N, C, H, W), batch innermost in memory
+    else:                                                # few windows, big dy (a first layer): no reordering
+        dcols_t = weight.reshape(C_out, -1).T @ dy_t     # (C*KH*KW, C_out) @ (C_out, N*OH*OW)
+        # (C*KH*KW, N*OH*OW) -> (C, KH, KW, N, OH, OW) -> (N, C, OH, OW, KH, KW), a view
+        dwin = dcols_t.reshape(C, KH, KW, N, OH, OW).transpose(3, 0, 4, 5, 1, 2)
+        dx = col2im(dwin, x.shape, s, p)                 # (N, C, H, W), channels outermost in memory
     return ConvGrads(dx, dweight, dy_t.sum(axis=1))
 
 
@@ -301,30 +330,49 @@ def max_pool2d(x, kernel_size, stride=None):
     x, k, s, OH, OW = _pool_args("max_pool2d", x, kernel_size, stride)
     y = None
     for _, _, tap in _taps(x, k, s, OH, OW):
-        y = tap.copy() if y is None else np.maximum(y, tap, out=y)    # (N, C, OH, OW)
+        # (N, C, OH, OW); order="K" keeps x's memory order, so later passes walk x and y alike (speed)
+        y = tap.copy(order="K") if y is None else np.maximum(y, tap, out=y)
     return y
 
 
-def max_pool2d_backward(dy, x, kernel_size, stride=None):
+def max_pool2d_backward(dy, x, kernel_size, stride=None, y=None):
     """Vectorized max-pool gradient: dy (N, C, OH, OW) -> dx (N, C, H, W), routed to each window's argmax.
 
     Each window's dy goes to the first position (in row order) holding its maximum, as in the
     naive loops: offsets are visited in row order and a window stops being ``free`` once served.
+    ``y`` may pass ``max_pool2d(x, ...)`` kept by the forward pass, to avoid computing it again.
     """
     x, k, s, OH, OW = _pool_args("max_pool2d_backward", x, kernel_size, stride)
     dy = _grad_arg("max_pool2d_backward", dy, (*x.shape[:2], OH, OW))
-    y = max_pool2d(x, k, s)                                   # (N, C, OH, OW): each window's maximum
-    dx = np.zeros(x.shape, dtype=np.result_type(dy, x))
-    free = np.ones(y.shape, dtype=bool)                       # windows whose dy has not been routed yet
+    if y is None:
+        y = max_pool2d(x, k, s)                               # (N, C, OH, OW): each window's maximum
+    elif np.shape(y) != (x.shape[0], x.shape[1], OH, OW):
+        raise ValueError(f"max_pool2d_backward: y must be max_pool2d(x, ...) of shape "
+                         f"{(x.shape[0], x.shape[1], OH, OW)}, got shape {np.shape(y)}. Hint: pass the "
+                         f"forward pass's output, or leave y out.")
+    # Speed: every array below is laid out in memory like x (conv2d's outputs are "channels first" in memory),
+    # so each pass walks them all in the same order. dy may come in another order (Flatten's): copy it once.
+    dy_in_order = np.empty_like(y, dtype=dy.dtype)            # (N, C, OH, OW), in x's memory order
+    dy_in_order[...] = dy
+    dy = dy_in_order
+    # zeros_like etc. keep x's memory order. Speed: when the windows tile x exactly (the usual 2x2, stride 2),
+    # the loop below writes every pixel of dx, so it need not be zeroed first.
+    tiled = s == k and x.shape[2] == OH * k and x.shape[3] == OW * k
+    dx = (np.empty_like if tiled else np.zeros_like)(x, dtype=np.result_type(dy, x))
+    free = np.ones_like(y, dtype=bool)                        # windows whose dy has not been routed yet
+    hit = np.empty_like(y, dtype=bool)                        # reused each offset: no new mask per pass
     for a, b, tap in _taps(x, k, s, OH, OW):
-        hit = (tap == y) & free                               # (N, C, OH, OW): first max is at offset (a, b)
+        np.equal(tap, y, out=hit)                             # (N, C, OH, OW): the maximum is at offset (a, b)
+        hit &= free                                           # ... and no earlier offset held it (first max wins)
         free ^= hit                                           # served: no longer free (hit implies free)
         view = dx[:, :, a:a + s * (OH - 1) + 1:s, b:b + s * (OW - 1) + 1:s]   # (N, C, OH, OW), strided
         if s >= k:                                            # windows do not overlap: one dy per pixel at most
             np.multiply(dy, hit, out=view)                    # dy where hit, 0 elsewhere, written in place
         else:                                                 # overlapping windows: a pixel can collect several
             view += dy * hit
-    dx += 0.0                                                 # -0.0 (negative dy times False) -> 0.0, as the loops give
+    # -0.0 (negative dy times False) -> 0.0, as the loops give. (Masked writes, np.copyto(where=hit), avoid
+    # the -0.0 but took 2x longer in notebook 05's network: the mask is random, so they branch; benchmarks/README.md.)
+    dx += 0.0
     return dx
 
 

@@ -214,10 +214,17 @@ class Conv2d(Layer):
         out = conv(x, self.params["weight"], self.params["bias"], self.stride, self.padding)
         return self._remember(out.y, x=x, cols=out.cols)      # cols: the im2col matrix, reused by backward
 
-    def backward(self, dy):
+    skips_input_grad = True         # Sequential.backward(input_grad=False): the first layer needs no dx
+
+    def backward(self, dy, input_grad=True):
+        """dy (N, C_out, OH, OW) -> dx (N, C_in, H, W); ``input_grad=False``: no dx (None), see Sequential.backward."""
         dy, c = self._saved(dy)
-        backward = F.conv2d_backward if self.groups == 1 else partial(FB.grouped_conv2d_backward, groups=self.groups)
-        g = backward(dy, c["x"], self.params["weight"], self.stride, self.padding, cols=c["cols"])
+        if self.groups == 1:
+            g = F.conv2d_backward(dy, c["x"], self.params["weight"], self.stride, self.padding, cols=c["cols"],
+                                  input_grad=input_grad)
+        else:                                           # grouped (notebook 07): dx is always computed
+            g = FB.grouped_conv2d_backward(dy, c["x"], self.params["weight"], self.stride, self.padding,
+                                           groups=self.groups, cols=c["cols"])
         self.grads["weight"], self.grads["bias"] = g.dweight, g.dbias
         return g.dx
 
@@ -243,11 +250,12 @@ class MaxPool2d(Layer):
         if self.kernel_size > min(x.shape[2:]):
             fail("MaxPool2d.forward", "x's height and width", f"at least kernel_size = {self.kernel_size}",
                  f"shape {x.shape}", NHWC_HINT if x.shape[3] in (1, 3, 4) and x.shape[2] > 4 else "Hint: pool less often.")
-        return self._remember(F.max_pool2d(x, self.kernel_size, self.stride), x=x)
+        y = F.max_pool2d(x, self.kernel_size, self.stride)
+        return self._remember(y, x=x, out=y)           # out kept: backward needs each window's maximum
 
     def backward(self, dy):
         dy, c = self._saved(dy)
-        return F.max_pool2d_backward(dy, c["x"], self.kernel_size, self.stride)
+        return F.max_pool2d_backward(dy, c["x"], self.kernel_size, self.stride, y=c["out"])
 
 
 class ReLU(Layer):
@@ -349,6 +357,8 @@ def inference(model):
 class Sequential(Layer):
     """Layers applied one after another: ``forward`` runs them in order, ``backward`` in reverse."""
 
+    skips_input_grad = True         # backward(dy, input_grad=False) passes it on to a first Conv2d
+
     def __init__(self, *layers):
         super().__init__()
         for i, layer in enumerate(layers):
@@ -370,10 +380,18 @@ class Sequential(Layer):
                 x = layer.forward(x)
         return self._remember(x)
 
-    def backward(self, dy):
+    def backward(self, dy, input_grad=True):
+        """Gradients from the output's ``dy`` back to the input's (returned); fills every layer's ``grads``.
+
+        ``input_grad=False``: when the first layer can skip it (a Conv2d), no gradient is computed for
+        the network's input and None is returned. Training never uses that gradient (``train_step``
+        asks for none), and PyTorch skips it too for inputs that do not require grad.
+        """
         dy, _ = self._saved(dy)
         with checked_once():
-            for layer in reversed(self.layers):
+            for i, layer in reversed(list(enumerate(self.layers))):
+                if i == 0 and not input_grad and getattr(layer, "skips_input_grad", False):
+                    return layer.backward(dy, input_grad=False)
                 dy = layer.backward(dy)
         return dy
 

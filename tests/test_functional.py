@@ -293,3 +293,65 @@ def test_float32_stays_float32():
     assert p.dtype == np.float32
     assert F.max_pool2d_backward(np.ones_like(p), x, 2).dtype == np.float32
     assert F.relu(x).dtype == np.float32
+
+
+# ---------------------------------------------------------------- speed paths (benchmarks/README.md)
+@pytest.mark.parametrize("cfg", CONV_CONFIGS)
+def test_conv2d_backward_without_input_grad_keeps_the_weight_gradients(cfg):
+    x, w, b, s, p, rng = conv_case(cfg, 5)
+    dy = rng.standard_normal(F.conv2d(x, w, b, s, p).shape)
+    full = F.conv2d_backward(dy, x, w, s, p)
+    part = F.conv2d_backward(dy, x, w, s, p, input_grad=False)
+    assert part.dx is None
+    np.testing.assert_array_equal(part.dweight, full.dweight)
+    np.testing.assert_array_equal(part.dbias, full.dbias)
+
+
+@pytest.mark.parametrize("shape, C_out, k, p", [((3, 1, 9, 8), 6, 3, 1),      # few windows: channels outermost
+                                                ((3, 6, 7, 7), 2, 3, 0)])     # many windows: batch innermost
+def test_both_dx_paths_of_conv2d_backward_match_naive(shape, C_out, k, p):
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(shape)
+    w = rng.standard_normal((C_out, shape[1], k, k))
+    dy = rng.standard_normal(F.conv2d(x, w, None, 1, p).shape)
+    C, OW = shape[1], dy.shape[3]
+    assert (C * k * k >= C_out * OW / 4) == (C_out == 2)                       # each case takes the path it names
+    np.testing.assert_allclose(F.conv2d_backward(dy, x, w, 1, p).dx, F.conv2d_backward_naive(dy, x, w, 1, p).dx,
+                               rtol=0, atol=ATOL)
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3, 4, 5), (1, 0, 2, 3, 4, 5), (3, 2, 1, 0, 4, 5), (4, 5, 0, 1, 2, 3)])
+def test_col2im_gives_the_same_sums_whatever_the_memory_order_of_its_input(order):
+    rng = np.random.default_rng(8)
+    dwin = rng.standard_normal((2, 3, 4, 5, 3, 2))                 # (N, C, OH, OW, KH, KW)
+    strided = np.ascontiguousarray(dwin.transpose(order)).transpose(np.argsort(order))   # same values, other layout
+    expected = np.zeros((2, 3, 6, 6))                              # padded input: OH + KH - 1 = OW + KW - 1 = 6
+    for a in range(3):
+        for b in range(2):
+            expected[:, :, a:a + 4, b:b + 5] += dwin[..., a, b]
+    out = F.col2im(strided, (2, 3, 4, 4), 1, 1)
+    np.testing.assert_array_equal(out, expected[:, :, 1:5, 1:5])
+
+
+@pytest.mark.parametrize("cfg", POOL_CONFIGS)
+def test_max_pool_backward_with_the_forward_output_is_the_same(cfg):
+    N, C, H, W, k, s = cfg
+    rng = np.random.default_rng(9)
+    x = rng.integers(0, 3, size=(N, C, H, W)).astype(np.float64)              # ties: first maximum wins
+    y = F.max_pool2d(x, k, s)
+    dy = rng.standard_normal(y.shape)
+    np.testing.assert_allclose(F.max_pool2d_backward(dy, x, k, s, y=y), F.max_pool2d_backward_naive(dy, x, k, s),
+                               rtol=0, atol=ATOL)
+    with pytest.raises(ValueError, match="max_pool2d_backward: y must be .* got shape"):
+        F.max_pool2d_backward(dy, x, k, s, y=y[..., None])
+
+
+@pytest.mark.parametrize("cfg", CONV_CONFIGS)
+def test_im2col_rows_are_the_windows(cfg):
+    """im2col's two-step copy gives exactly the windows of windows(), one per row, in (n, oh, ow) order."""
+    x, w, _, s, p, _ = conv_case(cfg, 6)
+    KH, KW = w.shape[2:]
+    win = F.windows(x, KH, KW, s, p)                                        # (N, C, OH, OW, KH, KW)
+    N, C, OH, OW = win.shape[:4]
+    np.testing.assert_array_equal(F.im2col(x, KH, KW, s, p),
+                                  win.transpose(0, 2, 3, 1, 4, 5).reshape(N * OH * OW, C * KH * KW))

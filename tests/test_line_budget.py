@@ -23,9 +23,11 @@ CORE_BUDGET = (1000
                + 310    # issue 12: every public entry point validates what a learner can get wrong (_checks.py,
                         # NHWC / HW / NaN / empty / size guard; train/eval and side-effect-free inference)
                + 200    # issue 16, notebook 06: saliency.py, features.py, pretrained.py, preprocess.mnist_style
-               + 410)   # issue 17, notebook 07: functional_blocks.py (batch norm, average pooling, dropout,
+               + 410    # issue 17, notebook 07: functional_blocks.py (batch norm, average pooling, dropout,
                         # transposed and grouped convolution, naive beside vectorized), blocks.py (their
                         # layers and Residual), Conv2d(groups=), output_size_transposed, models.modern_cnn
+               + 40)    # issue 18: speed (im2col in two steps, pooling that keeps its output and memory order,
+                        # no gradient for the images), each trick with a comment saying why
 VIEWS_BUDGET = (2000    # issue 13 left notebooks 00-05's explorers and figures at 1,648 of these 2,000
                 + 200   # issue 15: viz/derivations.py draws what notebooks 02-04 derive (chain rule, gradient
                         # paths at stride 1 and s, multi-channel convolution in 3-D, pooling)

@@ -245,3 +245,30 @@ def test_fit_and_evaluate_reject_length_mismatch():
     assert "10 examples" in str(info.value) and "9 labels" in str(info.value)
     with pytest.raises(ValueError):
         evaluate(net, x[:8], y)
+
+
+def test_backward_without_input_grad_fills_the_same_gradients(mnist):
+    """train_step's shortcut: the first Conv2d skips dx for the images; every weight's gradient is unchanged."""
+    x, y = mnist[0][:16], mnist[1][:16]
+    grads = []
+    for input_grad in (True, False):
+        net = mnist_net()
+        _, dlogits = softmax_cross_entropy(net.forward(x), y)
+        dx = net.backward(dlogits, input_grad=input_grad)
+        assert (dx is None) == (not input_grad) and (input_grad is False or dx.shape == x.shape)
+        grads.append([layer.grads[name].copy() for layer, name in net.parameters()])
+    for full, part in zip(*grads):
+        np.testing.assert_array_equal(full, part)
+
+
+def test_train_step_equals_forward_backward_step_by_hand(mnist):
+    x, y = mnist[0][:16], mnist[1][:16]
+    nets = [mnist_net(), mnist_net()]
+    opts = [Adam(nets[0], lr=0.01), Adam(nets[1], lr=0.01)]
+    loss, _ = cnn_lib.train_step(nets[0], opts[0], x, y)
+    by_hand, dlogits = softmax_cross_entropy(nets[1].forward(x), y)
+    nets[1].backward(dlogits)
+    opts[1].step()
+    assert loss == by_hand
+    for (a, name), (b, _) in zip(nets[0].parameters(), nets[1].parameters()):
+        np.testing.assert_array_equal(a.params[name], b.params[name])
