@@ -54,8 +54,8 @@ class BatchNorm2d(Layer):
         check_ndim("BatchNorm2d.forward", "x", x, 4, "(N, C, H, W)", "Hint: for one grey image use x[None, None].")
         C = self.params["weight"].size
         if x.shape[1] != C:
-            fail("BatchNorm2d.forward", "x's channels (axis 1)", f"num_features = {C}", f"{x.shape[1]} (shape {x.shape})",
-                 "Hint: BatchNorm2d(C) follows a layer with C output channels.")
+            fail("BatchNorm2d.forward", "x's channels (axis 1)", f"num_features = {C}",
+                 f"{x.shape[1]} (shape {x.shape})", "Hint: BatchNorm2d(C) follows a layer with C output channels.")
         w, b = self.params["weight"], self.params["bias"]
         if not self.training:
             inv_std = 1.0 / np.sqrt(self.running_var + self.eps)
