@@ -221,14 +221,10 @@ class Residual(Layer):
 
     def __init__(self, *layers):
         super().__init__()
-        for i, layer in enumerate(layers):
-            if isinstance(layer, type) or not (hasattr(layer, "forward") and hasattr(layer, "backward")):
-                fail("Residual", f"argument {i}", "a layer (with forward and backward)", show(layer),
-                     "Hint: write Conv2d(8, 8, 3, padding=1), with the parentheses.", TypeError)
+        self.layers = L._children(self, layers, "Conv2d(8, 8, 3, padding=1)")
         if not layers:
             fail("Residual", "the layers of f in x + f(x)", "at least one layer", "none",
                  "Hint: Residual(Conv2d(8, 8, 3, padding=1), ReLU()).", TypeError)
-        self.layers = list(layers)
 
     def __repr__(self):
         inner = "".join(f"\n    ({i}): {layer!r}" for i, layer in enumerate(self.layers))
