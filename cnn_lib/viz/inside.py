@@ -6,8 +6,8 @@ import numpy as np
 
 from .._checks import check_int, fail, show
 from .canvas import Drawing
-from .style import (DIVERGING, GUESS, IMAGE, NEUTRAL, SEQUENTIAL, map_cmap, map_columns, no_ticks, symmetric_limits,
-                    tile_maps)
+from .style import (DIVERGING, GUESS, IMAGE, NEUTRAL, SEQUENTIAL, map_cmap, map_columns, no_ticks,
+                    probability_bars, symmetric_limits, tile_maps)
 
 KINDS = {"image": (IMAGE, (0, 1)), "magnitude": (SEQUENTIAL, None), "signed": (DIVERGING, None)}
 
@@ -81,11 +81,7 @@ class DrawingFigure(Drawing):
                       for ax, (_, n) in zip(axes, steps)]
         for ax, (title, _) in zip(axes, steps):
             ax.set_title(title, fontsize=9)
-        self.bars = axes[4].bar(range(num_classes), np.zeros(num_classes), color=NEUTRAL, edgecolor="black")
-        axes[4].set_ylim(0, 1)
-        axes[4].set_xticks(range(num_classes))
-        axes[4].set_yticks([0, 0.5, 1])
-        axes[4].tick_params(labelsize=9)
+        self.bars = probability_bars(axes[4], num_classes)
         axes[4].set_title("probabilities\n(dark bar: the guess)", fontsize=9)
         self.saliency = no_ticks(axes[5]).imshow(np.zeros((28, 28)), cmap=DIVERGING, vmin=-1, vmax=1,
                                              interpolation="nearest")

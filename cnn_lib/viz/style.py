@@ -169,6 +169,15 @@ def no_ticks(ax):
     return ax
 
 
+def probability_bars(ax, num_classes):
+    """One grey bar per class on a 0-1 axis, all at 0 (the explorers set heights and the guess's colour,
+    ``GUESS``, in place): the probability panels of notebooks 05 and 06. Returns the bars."""
+    bars = ax.bar(range(num_classes), np.zeros(num_classes), color=NEUTRAL, edgecolor="black")
+    ax.set(ylim=(0, 1), xticks=range(num_classes), yticks=[0, 0.5, 1])
+    ax.tick_params(labelsize=9)
+    return bars
+
+
 def map_columns(count):
     """How many feature maps per row in a tiled image: 4 for 16, 8 for 32."""
     return 4 if count <= 16 else 8

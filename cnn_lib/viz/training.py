@@ -7,8 +7,8 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .canvas import Drawing
-from .style import (DIVERGING, GUESS, IMAGE, NEUTRAL, UNUSED, as_array, map_cmap, map_columns, no_ticks, readable_on,
-                    symmetric_limits, tile_maps)
+from .style import (DIVERGING, GUESS, IMAGE, NEUTRAL, UNUSED, as_array, map_cmap, map_columns, no_ticks,
+                    probability_bars, readable_on, symmetric_limits, tile_maps)
 
 
 def digits_figure(images, titles, columns=10, size=0.95):
@@ -162,12 +162,8 @@ class DigitDrawing(Drawing):
                                *rows[1]))
         self.digit = no_ticks(axes[0]).imshow(np.zeros((28, 28)), cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
         self.digit_title = axes[0].set_title("", fontsize=10)
-        self.bars = axes[1].bar(range(num_classes), np.zeros(num_classes), color=NEUTRAL, edgecolor="black")
-        axes[1].set_ylim(0, 1)
-        axes[1].set_xticks(range(num_classes))
-        axes[1].set_yticks([0, 0.5, 1])
+        self.bars = probability_bars(axes[1], num_classes)
         axes[1].set_title("probabilities (dark bar: the guess)", fontsize=10)
-        axes[1].tick_params(labelsize=9)
         self.true_mark = axes[1].text(0, -0.13, "true", ha="center", va="top", fontsize=9, fontweight="bold")
         self.maps = [_maps_panel(ax, maps, name, shared=True) for ax, maps, name in panels]   # one scale per layer
         self.changing(self.digit, self.digit_title, *self.bars, self.true_mark, *self.maps)
