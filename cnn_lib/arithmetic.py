@@ -30,13 +30,17 @@ def output_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False
     return _output_size("output_size", n, kernel_size, stride, padding, dilation, ceil_mode)
 
 
+def _window(func, n, kernel_size, stride, padding, dilation):
+    """``(n, k, s, p, d)`` checked as whole numbers (n, k, s, d >= 1, p >= 0), errors naming ``func``."""
+    return (check_int(func, "n (input size)", n, 1, "Hint: the input must have at least one pixel."),
+            check_int(func, "kernel_size", kernel_size, 1, "Hint: the smallest kernel is 1x1."),
+            check_int(func, "stride", stride, 1, STRIDE_HINT), check_int(func, "padding", padding, 0, PADDING_HINT),
+            check_int(func, "dilation", dilation, 1, DILATION_HINT))
+
+
 def _output_size(func, n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False):
     """:func:`output_size`, with ``func`` (the function the learner called) named in its errors."""
-    n = check_int(func, "n (input size)", n, 1, "Hint: the input must have at least one pixel.")
-    k = check_int(func, "kernel_size", kernel_size, 1, "Hint: the smallest kernel is 1x1.")
-    s = check_int(func, "stride", stride, 1, STRIDE_HINT)
-    p = check_int(func, "padding", padding, 0, PADDING_HINT)
-    d = check_int(func, "dilation", dilation, 1, DILATION_HINT)
+    n, k, s, p, d = _window(func, n, kernel_size, stride, padding, dilation)
     ceil_mode = check_bool(func, "ceil_mode", ceil_mode)
     span = dilated_span(k, d)
     if span > n + 2 * p:
@@ -115,18 +119,14 @@ def output_size_transposed(n, kernel_size, stride=1, padding=0, output_padding=0
     ``output_padding`` (< stride) picks which one. Introduced in notebook 07.
     """
     func = "output_size_transposed"
-    n = check_int(func, "n (input size)", n, 1, "Hint: the input must have at least one pixel.")
-    k = check_int(func, "kernel_size", kernel_size, 1, "Hint: the smallest kernel is 1x1.")
-    s = check_int(func, "stride", stride, 1, STRIDE_HINT)
-    p = check_int(func, "padding", padding, 0, PADDING_HINT)
+    n, k, s, p, d = _window(func, n, kernel_size, stride, padding, dilation)
     op = check_int(func, "output_padding", output_padding, 0, "Hint: 0 unless you need one more row.")
-    d = check_int(func, "dilation", dilation, 1, "Hint: dilation 1 is an ordinary, dense kernel.")
     if op >= max(s, d):
         raise ValueError(f"{func}: output_padding must be smaller than stride or dilation, got output_padding "
                          f"{op} with stride {s}, dilation {d}. Hint: output_padding only picks one of the "
                          f"{s} sizes a stride-{s} convolution maps to the same n.")
     out = (n - 1) * s - 2 * p + dilated_span(k, d) + op
     if out < 1:
-        raise ValueError(f"{func}: padding {p} crops away the whole output ({out + 2 * p} pixels before "
-                         f"cropping 2*{p}), got output size {out}. Hint: use less padding.")
+        fail(func, "the output size", "at least 1", f"{out} (padding {p} crops 2*{p} pixels from {out + 2 * p})",
+             "Hint: use less padding.")
     return out

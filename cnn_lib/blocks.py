@@ -1,7 +1,8 @@
 """Layers for the building blocks of modern CNNs, thin classes over :mod:`cnn_lib.functional_blocks`.
 
-Same protocol as :mod:`cnn_lib.layers` (PyTorch's names and weight layouts): ``forward`` keeps
-what ``backward`` needs in ``self.cache``; ``backward(dy)`` returns dx and fills ``self.grads``.
+Same protocol and machinery as :mod:`cnn_lib.layers` (PyTorch's names and weight layouts): ``forward``
+keeps what ``backward`` needs with ``Layer._remember`` (in ``self.cache``); ``backward(dy)`` starts
+with ``Layer._saved`` (forward ran, dy shaped like its output), returns dx and fills ``self.grads``.
 BatchNorm2d and Dropout behave differently in training and evaluation mode (``train()`` /
 ``eval()``). Introduced in notebook 07.
 """
@@ -9,32 +10,17 @@ import numpy as np
 
 from . import functional_blocks as FB
 from . import layers as L
-from ._checks import check_int, check_ndim
+from ._checks import check_int, check_ndim, fail, show
 from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size, output_size_transposed
-from .layers import Conv2d, Layer, LayerInfo, Linear, MaxPool2d, ReLU, Sequential
-
-
-def _saved(layer):
-    """The layer's ``cache`` from the last forward, or a clear error if there was none."""
-    if not layer.cache:
-        raise RuntimeError(f"{type(layer).__name__}.backward: needs the input saved by forward, got no forward "
-                           f"pass yet. Hint: call forward(x) (in training mode) before backward(dy).")
-    return layer.cache
-
-
-def _uniform(shape, fan_in, rng):
-    """PyTorch's default initialisation, as in :mod:`cnn_lib.layers`: uniform in +-1/sqrt(fan_in), float32."""
-    rng = L._rng if rng is None else rng                   # the generator manual_seed resets
-    bound = 1.0 / np.sqrt(fan_in)
-    return rng.uniform(-bound, bound, size=shape).astype(np.float32)
+from .layers import Layer, LayerInfo, _init_uniform
 
 
 def _named(layer, fn, *args):
-    """``fn(*args)``, with a learner-facing error prefixed by the layer's name (the functional's is inside)."""
+    """``fn(*args)``; a learner-facing error of the functional ``fn`` is raised again under the layer's name."""
     try:
         return fn(*args)
-    except (TypeError, ValueError) as error:
-        raise type(error)(f"{type(layer).__name__}.forward: {error}") from None
+    except (TypeError, ValueError) as error:                 # "avg_pool2d: x must be ..." -> "AvgPool2d.forward: x ..."
+        raise type(error)(f"{type(layer).__name__}.forward: {str(error).removeprefix(fn.__name__ + ': ')}") from None
 
 
 class BatchNorm2d(Layer):
@@ -52,12 +38,11 @@ class BatchNorm2d(Layer):
         C = check_int("BatchNorm2d", "num_features", num_features, 1, "Hint: the number of channels of the input.")
         for name, value in (("eps", eps), ("momentum", momentum)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-                raise ValueError(f"BatchNorm2d: {name} must be a number in (0, 1], got {value!r}. "
-                                 f"Hint: PyTorch's defaults are eps=1e-5, momentum=0.1.")
+                fail("BatchNorm2d", name, "a number in (0, 1]", show(value),
+                     "Hint: PyTorch's defaults are eps=1e-5, momentum=0.1.")
         self.eps, self.momentum = float(eps), float(momentum)
         self.params = {"weight": np.ones(C, np.float32), "bias": np.zeros(C, np.float32)}
         self.buffers = {"running_mean": np.zeros(C, np.float32), "running_var": np.ones(C, np.float32)}
-        self.cache = {}
 
     running_mean = property(lambda self: self.buffers["running_mean"])
     running_var = property(lambda self: self.buffers["running_var"])
@@ -69,27 +54,26 @@ class BatchNorm2d(Layer):
         check_ndim("BatchNorm2d.forward", "x", x, 4, "(N, C, H, W)", "Hint: for one grey image use x[None, None].")
         C = self.params["weight"].size
         if x.shape[1] != C:
-            raise ValueError(f"BatchNorm2d.forward: x must have num_features = {C} channels, got shape {x.shape}. "
-                             f"Hint: BatchNorm2d(C) follows a layer with C output channels.")
+            fail("BatchNorm2d.forward", "x's channels (axis 1)", f"num_features = {C}",
+                 f"{x.shape[1]} (shape {x.shape})", "Hint: BatchNorm2d(C) follows a layer with C output channels.")
         w, b = self.params["weight"], self.params["bias"]
         if not self.training:
             inv_std = 1.0 / np.sqrt(self.running_var + self.eps)
-            self.cache = {"x_hat": (x - self.running_mean[:, None, None]) * inv_std[:, None, None],
-                          "inv_std": inv_std, "training": False}
-            return FB.batch_norm2d_eval(x, w, b, self.running_mean, self.running_var, self.eps)
-        out = FB.batch_norm2d_train(x, w, b, self.eps)
+            x_hat = (x - self.running_mean[:, None, None]) * inv_std[:, None, None]
+            y = FB.batch_norm2d_eval(x, w, b, self.running_mean, self.running_var, self.eps)
+            return self._remember(y, x_hat=x_hat, inv_std=inv_std, training=False)
         M = x.size // C
         if M < 2:
-            raise ValueError(f"BatchNorm2d.forward: training needs more than one value per channel, got input shape "
-                             f"{x.shape}. Hint: use a batch of several examples, or call eval() first.")
+            fail("BatchNorm2d.forward", "the values per channel in training mode (N*H*W)", "more than 1",
+                 f"{M} (input shape {x.shape})", "Hint: use a batch of several examples, or call eval() first.")
+        out = FB.batch_norm2d_train(x, w, b, self.eps)
         m = self.momentum                                      # running statistics: state, updated in training
         self.buffers["running_mean"] = ((1 - m) * self.running_mean + m * out.mean).astype(np.float32)
         self.buffers["running_var"] = ((1 - m) * self.running_var + m * out.var * M / (M - 1)).astype(np.float32)
-        self.cache = {"x_hat": out.x_hat, "inv_std": out.inv_std, "training": True}
-        return out.y
+        return self._remember(out.y, x_hat=out.x_hat, inv_std=out.inv_std, training=True)
 
     def backward(self, dy):
-        cache = _saved(self)
+        dy, cache = self._saved(dy)
         w = self.params["weight"]
         if cache["training"]:
             g = FB.batch_norm2d_backward(dy, cache["x_hat"], cache["inv_std"], w)
@@ -112,18 +96,16 @@ class AvgPool2d(Layer):
         self.kernel_size = check_int("AvgPool2d", "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")
         self.stride = self.kernel_size if stride is None else check_int("AvgPool2d", "stride", stride, 1,
                                                                         STRIDE_HINT)
-        self.cache = {}
 
     def __repr__(self):
         return f"AvgPool2d(kernel_size={self.kernel_size}, stride={self.stride})"
 
     def forward(self, x):
-        y = _named(self, FB.avg_pool2d, x, self.kernel_size, self.stride)
-        self.cache = {"x_shape": x.shape}
-        return y
+        return self._remember(_named(self, FB.avg_pool2d, x, self.kernel_size, self.stride), x_shape=x.shape)
 
     def backward(self, dy):
-        return FB.avg_pool2d_backward(dy, _saved(self)["x_shape"], self.kernel_size, self.stride)
+        dy, cache = self._saved(dy)
+        return FB.avg_pool2d_backward(dy, cache["x_shape"], self.kernel_size, self.stride)
 
     def describe(self, in_shape):
         """(C, H, W) -> (C, OH, OW); no parameters, and additions only (no multiply-adds counted)."""
@@ -139,17 +121,12 @@ class GlobalAvgPool2d(Layer):
     of the output layer. PyTorch writes it ``AdaptiveAvgPool2d(1)`` followed by ``Flatten()``.
     """
 
-    def __init__(self):
-        super().__init__()
-        self.cache = {}
-
     def forward(self, x):
-        y = _named(self, FB.global_avg_pool2d, x)
-        self.cache = {"x_shape": x.shape}
-        return y
+        return self._remember(_named(self, FB.global_avg_pool2d, x), x_shape=x.shape)
 
     def backward(self, dy):
-        return FB.global_avg_pool2d_backward(dy, _saved(self)["x_shape"])
+        dy, cache = self._saved(dy)
+        return FB.global_avg_pool2d_backward(dy, cache["x_shape"])
 
     def describe(self, in_shape):
         """(C, H, W) -> (C,); no parameters, additions only."""
@@ -165,26 +142,23 @@ class Dropout(Layer):
     def __init__(self, p=0.5, rng=None):
         super().__init__()
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-            raise ValueError(f"Dropout: p (the probability of dropping a value) must be a number in [0, 1], "
-                             f"got {p!r}. Hint: 0.5 is common; 0 drops nothing.")
+            fail("Dropout", "p (the probability of dropping a value)", "a number in [0, 1]", show(p),
+                 "Hint: 0.5 is common; 0 drops nothing.")
         self.p = float(p)
         self.rng = np.random.default_rng(L._rng.integers(2 ** 32)) if rng is None else rng
-        self.cache = {}
 
     def __repr__(self):
         return f"Dropout(p={self.p:g})"
 
     def forward(self, x):
         if not self.training or self.p == 0:
-            self.cache = {"mask": None}
-            return x.copy()
+            return self._remember(x.copy(), mask=None)
         y, mask = FB.dropout(x, self.p, self.rng)
-        self.cache = {"mask": mask}
-        return y
+        return self._remember(y, mask=mask)
 
     def backward(self, dy):
-        mask = _saved(self)["mask"]
-        return dy.copy() if mask is None else dy * mask
+        dy, cache = self._saved(dy)
+        return dy.copy() if cache["mask"] is None else dy * cache["mask"]
 
     def describe(self, in_shape):
         """Any shape, unchanged; nothing to learn, nothing at inference."""
@@ -208,12 +182,11 @@ class ConvTranspose2d(Layer):
         self.padding = check_int(func, "padding", padding, 0, PADDING_HINT)
         self.output_padding = check_int(func, "output_padding", output_padding, 0, "Hint: usually 0.")
         if self.output_padding >= self.stride:
-            raise ValueError(f"{func}: output_padding must be smaller than stride, got output_padding "
-                             f"{self.output_padding} with stride {self.stride}. Hint: use 0, or stride - 1 at most.")
+            fail(func, "output_padding", f"smaller than stride = {self.stride}", self.output_padding,
+                 "Hint: use 0, or stride - 1 at most.")
         fan_in = c_out * k * k                                 # PyTorch reads fan-in from weight.shape[1:]
-        self.params["weight"] = _uniform((c_in, c_out, k, k), fan_in, rng)
-        self.params["bias"] = _uniform((c_out,), fan_in, rng)
-        self.cache = {}
+        self.params["weight"] = _init_uniform(func, (c_in, c_out, k, k), fan_in, rng)
+        self.params["bias"] = _init_uniform(func, (c_out,), fan_in, rng)
 
     def __repr__(self):
         c_in, c_out, k, _ = self.params["weight"].shape
@@ -223,11 +196,11 @@ class ConvTranspose2d(Layer):
     def forward(self, x):
         y = _named(self, FB.conv_transpose2d, x, self.params["weight"], self.params["bias"], self.stride,
                    self.padding, self.output_padding)
-        self.cache = {"x": x}
-        return y
+        return self._remember(y, x=x)
 
     def backward(self, dy):
-        g = FB.conv_transpose2d_backward(dy, _saved(self)["x"], self.params["weight"], self.stride, self.padding)
+        dy, cache = self._saved(dy)
+        g = FB.conv_transpose2d_backward(dy, cache["x"], self.params["weight"], self.stride, self.padding)
         self.grads["weight"], self.grads["bias"] = g.dweight, g.dbias
         return g.dx
 
@@ -248,14 +221,10 @@ class Residual(Layer):
 
     def __init__(self, *layers):
         super().__init__()
-        for i, layer in enumerate(layers):
-            if isinstance(layer, type) or not (hasattr(layer, "forward") and hasattr(layer, "backward")):
-                raise TypeError(f"Residual: argument {i} must be a layer (with forward and backward), got "
-                                f"{layer!r}. Hint: write Conv2d(8, 8, 3, padding=1), with the parentheses.")
+        self.layers = L._children(self, layers, "Conv2d(8, 8, 3, padding=1)")
         if not layers:
-            raise TypeError("Residual: needs at least one layer for f in x + f(x), got none. "
-                            "Hint: Residual(Conv2d(8, 8, 3, padding=1), ReLU()).")
-        self.layers = list(layers)
+            fail("Residual", "the layers of f in x + f(x)", "at least one layer", "none",
+                 "Hint: Residual(Conv2d(8, 8, 3, padding=1), ReLU()).", TypeError)
 
     def __repr__(self):
         inner = "".join(f"\n    ({i}): {layer!r}" for i, layer in enumerate(self.layers))
@@ -266,23 +235,16 @@ class Residual(Layer):
         for layer in self.layers:
             fx = layer.forward(fx)
         if fx.shape != x.shape:
-            raise ValueError(f"Residual.forward: f(x) must keep x's shape to be added to it, got {x.shape} -> {fx.shape}. "
-                             f"Hint: keep the channels and use 'same' padding (padding=1 for 3x3) inside.")
-        return x + fx
+            fail("Residual.forward", "f(x)'s shape", f"x's shape {x.shape} (to be added to x)", fx.shape,
+                 "Hint: keep the channels and use 'same' padding (padding=1 for 3x3) inside.")
+        return self._remember(x + fx)
 
     def backward(self, dy):
+        dy, _ = self._saved(dy)
         df = dy
         for layer in reversed(self.layers):
             df = layer.backward(df)
         return dy + df
-
-    def parameters(self):
-        """``(layer, name)`` pairs of every learnable array inside, as ``Sequential.parameters``."""
-        return [pair for layer in self.layers for pair in (layer.parameters() if hasattr(layer, "parameters")
-                                                           else [(layer, name) for name in layer.params])]
-
-    def num_params(self):
-        return sum(layer.num_params() for layer in self.layers)
 
     def describe(self, in_shape):
         """The children's sum (shape kept), plus one addition per value (not a multiply-add)."""

@@ -354,6 +354,18 @@ def inference(model):
             layer.grads = grads                         # backward edits the grads dict in place
 
 
+def _children(container, layers, example):
+    """``layers`` as a list if each is a layer (an instance with forward and backward), else a learner-facing
+    TypeError naming the container (Sequential, notebook 01; Residual, 07); ``example`` is a valid child."""
+    func = type(container).__name__
+    for i, layer in enumerate(layers):
+        if isinstance(layer, type) or not (hasattr(layer, "forward") and hasattr(layer, "backward")):
+            hint = (f"Hint: pass the layers one by one, {func}({example}, ReLU()), or unpack a list: {func}(*layers)."
+                    if isinstance(layer, (list, tuple)) else f"Hint: write {example}, with the parentheses.")
+            fail(func, f"argument {i}", "a layer (with forward and backward)", show(layer), hint, TypeError)
+    return list(layers)
+
+
 class Sequential(Layer):
     """Layers applied one after another: ``forward`` runs them in order, ``backward`` in reverse."""
 
@@ -361,13 +373,7 @@ class Sequential(Layer):
 
     def __init__(self, *layers):
         super().__init__()
-        for i, layer in enumerate(layers):
-            if isinstance(layer, type) or not (hasattr(layer, "forward") and hasattr(layer, "backward")):
-                hint = ("Hint: pass the layers one by one, Sequential(Conv2d(1, 8, 3), ReLU()), or unpack a "
-                        "list: Sequential(*layers)." if isinstance(layer, (list, tuple)) else
-                        "Hint: write Conv2d(1, 8, 3), with the parentheses.")
-                fail("Sequential", f"argument {i}", "a layer (with forward and backward)", show(layer), hint, TypeError)
-        self.layers = list(layers)
+        self.layers = _children(self, layers, "Conv2d(1, 8, 3)")
 
     def __repr__(self):
         inner = "".join(f"\n  ({i}): {layer!r}" for i, layer in enumerate(self.layers))

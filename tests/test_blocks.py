@@ -267,3 +267,19 @@ def test_describe_matches_forward_for_every_new_layer():
                   ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1), Conv2d(4, 8, 3, groups=4),
                   Residual(Conv2d(4, 4, 3, padding=1), BatchNorm2d(4), ReLU())):
         assert layer.eval().describe(x.shape[1:]).out_shape == layer.forward(x).shape[1:], layer
+
+
+@pytest.mark.parametrize("make", [lambda: BatchNorm2d(3), lambda: AvgPool2d(2), lambda: GlobalAvgPool2d(),
+                                  lambda: Dropout(0.5), lambda: ConvTranspose2d(3, 2, 3),
+                                  lambda: Residual(Conv2d(3, 3, 3, padding=1), ReLU())])
+def test_blocks_use_the_layer_machinery_for_backward(make):
+    layer = make()
+    name = type(layer).__name__
+    dy = np.ones((2, 3, 4, 4))
+    with pytest.raises(RuntimeError, match=f"{name}.backward: .*got a call before any forward pass"):
+        layer.backward(dy)
+    y = layer.forward(np.random.default_rng(0).normal(size=(2, 3, 4, 4)))
+    assert layer.cache["y_shape"] == y.shape                                # Layer._remember kept the output's shape
+    with pytest.raises(ValueError, match=f"{name}.backward: dy .*must be of the output's shape"):
+        layer.backward(np.ones(y.shape + (1,)))
+    assert layer.backward(np.ones(y.shape)).shape == (2, 3, 4, 4)

@@ -11,7 +11,7 @@ from cnn_lib import models
 
 REPO = Path(__file__).resolve().parents[1]
 PRESETS = {"small_cnn": models.small_cnn, "tiny_cnn": models.tiny_cnn, "lenet": models.lenet,
-           "lenet_strided": models.lenet_strided}
+           "lenet_strided": models.lenet_strided, "modern_cnn": models.modern_cnn}
 
 
 def test_presets_are_the_notebooks_networks():
@@ -83,6 +83,13 @@ def test_the_scan_recognises_a_copy():
     copy = "Sequential(Conv2d(1, 16, 5, padding=2, rng=rng), ReLU(), MaxPool2d(2), Conv2d(16, 32, 5), ReLU(), " \
            "MaxPool2d(2), Flatten(), Linear(32 * 5 * 5, 10))"
     assert repr(build(copy)) == repr(models.lenet())
+    block = "Residual(Conv2d({c}, {c}, 3, padding=1), BatchNorm2d({c}), ReLU(), Conv2d({c}, {c}, 3, padding=1), " \
+            "BatchNorm2d({c}))"
+    modern = f"Sequential(Conv2d(1, 16, 3, padding=1), BatchNorm2d(16), ReLU(), MaxPool2d(2), {block.format(c=16)}, " \
+             f"ReLU(), Conv2d(16, 32, 3, stride=2, padding=1), BatchNorm2d(32), ReLU(), {block.format(c=32)}, ReLU(), " \
+             "GlobalAvgPool2d(), Linear(32, 10))"
+    presets = {repr(make()): name for name, make in PRESETS.items()}
+    assert presets[repr(build(modern))] == "modern_cnn"                  # residual blocks inside are followed too
     assert build("Sequential(*features)") is None
 
 

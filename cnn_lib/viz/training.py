@@ -7,24 +7,8 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .canvas import Drawing
-from .style import DIVERGING, GUESS, IMAGE, NEUTRAL, UNUSED, as_array, map_cmap, mosaic, readable_on, symmetric_limits
-
-
-def tile_maps(maps, columns, shared=False):
-    """Feature maps (K, H, W) side by side in one image: (rows*(H+1)-1, columns*(W+1)-1), NaN between.
-
-    Each map is divided by its own largest |value| (so each uses the whole colour range; signed
-    maps land in [-1, 1], non-negative ones in [0, 1]), or with ``shared`` all by the largest of
-    the layer (one scale: a weak map looks weak beside a strong one); the NaN cells draw as gaps.
-    """
-    maps = as_array("tile_maps", "maps", maps, "(K, H, W)").astype(np.float32)
-    scale = np.abs(maps).max(axis=None if shared else (1, 2), keepdims=True)   # (1, 1, 1) or (K, 1, 1)
-    return mosaic(maps / np.where(scale > 0, scale, 1), columns)
-
-
-def _off(ax):
-    ax.set(xticks=[], yticks=[])
-    return ax
+from .style import (DIVERGING, GUESS, IMAGE, NEUTRAL, UNUSED, as_array, map_cmap, map_columns, no_ticks,
+                    probability_bars, readable_on, symmetric_limits, tile_maps)
 
 
 def digits_figure(images, titles, columns=10, size=0.95):
@@ -120,23 +104,18 @@ def _maps_panel(ax, maps, name, shared=False):
     """Draw feature maps (C, H, W) as one tiled image on ``ax``; returns the AxesImage."""
     C, H, W = maps.shape
     signed = bool(np.any(maps < 0))
-    image = ax.imshow(tile_maps(maps, _columns(C), shared), cmap=map_cmap(signed), vmin=-1 if signed else 0, vmax=1,
+    image = ax.imshow(tile_maps(maps, map_columns(C), shared), cmap=map_cmap(signed), vmin=-1 if signed else 0, vmax=1,
                       interpolation="nearest")
     ax.set_title(f"{name}\n{C} maps of {H} x {W}", fontsize=10)
-    _off(ax)
+    no_ticks(ax)
     return image
 
 
 def _aspect(maps):
     """Width / height of the tiled image of feature maps (C, H, W)."""
     C, H, W = maps.shape
-    columns = _columns(C)
+    columns = map_columns(C)
     return (columns * (W + 1) - 1) / (-(-C // columns) * (H + 1) - 1)
-
-
-def _columns(count):
-    """How many feature maps per row in a tiled image: 4 for 16, 8 for 32."""
-    return 4 if count <= 16 else 8
 
 
 def feature_maps_figure(image, rows, figsize=(10, 5.0), shared=False):
@@ -181,14 +160,10 @@ class DigitDrawing(Drawing):
         if len(figures) > 1:
             panels += list(zip(np.atleast_1d(figures[1].subplots(1, len(outputs) - half, width_ratios=aspects[1])),
                                *rows[1]))
-        self.digit = _off(axes[0]).imshow(np.zeros((28, 28)), cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
+        self.digit = no_ticks(axes[0]).imshow(np.zeros((28, 28)), cmap=IMAGE, vmin=0, vmax=1, interpolation="nearest")
         self.digit_title = axes[0].set_title("", fontsize=10)
-        self.bars = axes[1].bar(range(num_classes), np.zeros(num_classes), color=NEUTRAL, edgecolor="black")
-        axes[1].set_ylim(0, 1)
-        axes[1].set_xticks(range(num_classes))
-        axes[1].set_yticks([0, 0.5, 1])
+        self.bars = probability_bars(axes[1], num_classes)
         axes[1].set_title("probabilities (dark bar: the guess)", fontsize=10)
-        axes[1].tick_params(labelsize=9)
         self.true_mark = axes[1].text(0, -0.13, "true", ha="center", va="top", fontsize=9, fontweight="bold")
         self.maps = [_maps_panel(ax, maps, name, shared=True) for ax, maps, name in panels]   # one scale per layer
         self.changing(self.digit, self.digit_title, *self.bars, self.true_mark, *self.maps)
@@ -203,4 +178,4 @@ class DigitDrawing(Drawing):
             bar.set_facecolor(GUESS if k == guess else NEUTRAL)
         self.true_mark.set_x(label)                                        # under the true digit's bar
         for artist, maps in zip(self.maps, outputs):
-            artist.set_data(tile_maps(maps, _columns(len(maps)), shared=True))
+            artist.set_data(tile_maps(maps, map_columns(len(maps)), shared=True))
