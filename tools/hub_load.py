@@ -48,7 +48,7 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHP_VERSION = "5.3.0"                  # configurable-http-proxy, from the npm registry
+CHP_VERSION = "5.2.0"                  # configurable-http-proxy, from the npm registry (5.3 wants Node 22)
 MARKER = "CNN_HUB_RUN"                 # environment variable carried by every process this script starts
 PASSWORD = "workshop-" + secrets.token_hex(4)
 P95_GOAL = 1.0                         # seconds: 03's cells must feel live
@@ -185,13 +185,13 @@ def find_chp():
     on_path = shutil.which("configurable-http-proxy")
     if on_path:
         return on_path
-    local = ROOT / ".hub-tools" / "node_modules" / ".bin" / "configurable-http-proxy"
+    local = ROOT / ".hub-tools" / CHP_VERSION / "node_modules" / ".bin" / "configurable-http-proxy"
     if not local.exists():
         if not shutil.which("npm"):
             sys.exit("hub_load: configurable-http-proxy is missing and npm is not installed. "
                      "Hint: install Node.js and npm (apt-get install -y nodejs npm).")
         print(f"installing configurable-http-proxy {CHP_VERSION} into .hub-tools/ (once) ...", flush=True)
-        subprocess.run(["npm", "install", "--prefix", str(ROOT / ".hub-tools"), "--no-audit", "--no-fund",
+        subprocess.run(["npm", "install", "--prefix", str(ROOT / ".hub-tools" / CHP_VERSION), "--no-audit", "--no-fund",
                         f"configurable-http-proxy@{CHP_VERSION}"], check=True, stdout=subprocess.DEVNULL)
     return str(local)
 
