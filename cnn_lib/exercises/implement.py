@@ -36,6 +36,7 @@ class Wrong:
     hint: str
     fn: object
     raises: bool = False        # True: the mistake shows as an exception (matched by type and message)
+    shape: bool = False         # True: the mistake shows in the output's shape (matched by shape alone)
 
 
 @dataclass
@@ -65,7 +66,8 @@ def check_implementation(name, fn):
     signature and return value. Never raises.
     """
     try:
-        return _check(name, fn)
+        with D.capped_prints():
+            return _check(name, fn)
     except Exception as error:      # noqa: BLE001, a bug of the checker must not look like the learner's
         return Feedback(False, f"the checker could not judge this function ({type(error).__name__}: "
                                f"{error}). Please report it; meanwhile compare with the worked solution.")
@@ -215,7 +217,7 @@ def _compare(spec, case, got, expected, names):
     wrong = "" if len(names) == 1 else (f"{name} is wrong, the rest is right. " if len(bad) == 1 else
                                         f"{', '.join(names[j] for j in bad)} are wrong; first {name}. ")
     lines = [wrong + D.where_hint(array, right), D.show_slice(array, right)]
-    pattern = D.pattern_hint(array, right, list(zip(spec.args, case.args)))
+    pattern = D.pattern_hint(array, right, list(zip(spec.args, case.args)), large="large" in case.label)
     lines.append(f"  Likely mistake: {hint}" if hint else "  " + (pattern or (
         "no typical mistake gives these numbers. Work out one wrong value by hand from the docstring's "
         "formula with the inputs above, then follow your code for that same value.")))
@@ -233,8 +235,10 @@ def _swapped(arrays, expected, names):
 
 
 def _known_mistake(spec, case, arrays, bad, error=None):
-    """The hint of the first known mistake that gives the learner's output (or error) on this case
-    and, like the learner's function, cnn_lib's answers on every earlier case."""
+    """The hint of the known mistake that gives the learner's output (or error) on this case and, like
+    the learner's function, cnn_lib's answers on every earlier case; when several do, all of them,
+    marked "possibly" (this case cannot tell them apart)."""
+    hints = []
     for wrong in spec.wrongs:
         args = case.make()
         run = D.call(wrong.fn, args, quiet=True)
@@ -244,11 +248,15 @@ def _known_mistake(spec, case, arrays, bad, error=None):
             same = run.error is not None and type(run.error) is type(error) and str(run.error) == str(error)
         else:
             theirs = None if run.error is not None else _parts(spec, run.result, args)
-            same = isinstance(theirs, tuple) and all(
-                D.same(arrays[i], np.asarray(theirs[i], dtype=float)) for i in bad)
-        if same and _passes_earlier(spec, case, wrong):
-            return wrong.hint
-    return ""
+            match = (lambda a, t: a.shape == np.shape(t)) if wrong.shape else (
+                lambda a, t: D.same(a, np.asarray(t, dtype=float)))
+            same = isinstance(theirs, tuple) and all(match(arrays[i], theirs[i]) for i in bad)
+        if same and wrong.hint not in hints and _passes_earlier(spec, case, wrong):
+            hints.append(wrong.hint)
+    if len(hints) > 1:
+        return "possibly one of these (this case cannot tell them apart): " + " OR ".join(
+            f"({k}) {hint}" for k, hint in enumerate(hints, 1))
+    return hints[0] if hints else ""
 
 
 def _passes_earlier(spec, case, wrong):
