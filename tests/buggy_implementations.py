@@ -601,3 +601,94 @@ BUGS = [
     ("train_step", train_two_steps, "moved twice"),
     ("sgd_momentum_step", sgd_weight_unchanged, "the input weight, unchanged"),
 ]
+
+
+# ---------------------------------------------------------------- issue 14's adversarial review: more mistakes
+def node_loops_one_short(x, kernel, i, j):
+    KH, KW = kernel.shape
+    return sum(kernel[a, b] * x[i + a, j + b] for a in range(KH - 1) for b in range(KW - 1))
+
+
+def node_products_not_summed(x, kernel, i, j):
+    return x[i:i + kernel.shape[0], j:j + kernel.shape[1]] * kernel
+
+
+def _conv_loops(x, weight, bias, stride, padding, oh=None, ow=None, kw=None, short=0, pad=None, step=None,
+                bias_per_channel=False):
+    """conv2d by loops with one learner's slip: its own output size, kernel width, loop end, padding, step."""
+    N, C, H, W = x.shape
+    C_out, _, KH, KW = weight.shape
+    kw = kw or KW
+    pad = pad or ((padding, padding), (padding, padding))
+    xp = np.pad(x, ((0, 0), (0, 0)) + pad)
+    OH = oh or (H + 2 * padding - KH) // stride + 1
+    OW = ow or (W + 2 * padding - kw) // stride + 1
+    t = step or stride
+    y = np.zeros((N, C_out, OH, OW))
+    for n in range(N):
+        for o in range(C_out):
+            for i in range(OH - short):
+                for j in range(OW - short):
+                    for c in range(C):
+                        patch = xp[n, c, i * t:i * t + KH, j * t:j * t + KW]
+                        if patch.shape != (KH, KW):          # a window sticking out: the zeros beyond the edge
+                            patch = np.pad(patch, ((0, KH - patch.shape[0]), (0, KW - patch.shape[1])))
+                        y[n, o, i, j] += np.sum(patch * weight[o, c])
+                        if bias_per_channel and bias is not None:
+                            y[n, o, i, j] += bias[o]
+                    if bias is not None and not bias_per_channel:
+                        y[n, o, i, j] += bias[o]
+    return y
+
+
+def conv_ceil_size(x, weight, bias=None, stride=1, padding=0):
+    (N, C, H, W), (_, _, KH, KW) = x.shape, weight.shape
+    return _conv_loops(x, weight, bias, stride, padding, oh=int(np.ceil((H + 2 * padding - KH) / stride)) + 1,
+                       ow=int(np.ceil((W + 2 * padding - KW) / stride)) + 1)
+
+
+def conv_width_from_height(x, weight, bias=None, stride=1, padding=0):
+    return _conv_loops(x, weight, bias, stride, padding, ow=(x.shape[2] + 2 * padding - weight.shape[3]) // stride + 1)
+
+
+def conv_square_kernel(x, weight, bias=None, stride=1, padding=0):
+    return _conv_loops(x, weight, bias, stride, padding, kw=weight.shape[2])
+
+
+def conv_loops_one_short(x, weight, bias=None, stride=1, padding=0):
+    return _conv_loops(x, weight, bias, stride, padding, short=1)
+
+
+def conv_padding_one_side(x, weight, bias=None, stride=1, padding=0):
+    return _conv_loops(x, weight, bias, stride, padding, pad=((0, 2 * padding), (0, 2 * padding)))
+
+
+def conv_stride_twice(x, weight, bias=None, stride=1, padding=0):
+    N, C, H, W = x.shape
+    C_out, _, KH, KW = weight.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    OH, OW = (H + 2 * padding - KH) // stride + 1, (W + 2 * padding - KW) // stride + 1
+    y = np.zeros((N, C_out, OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            r = min(i * stride * stride, xp.shape[2] - KH)
+            q = min(j * stride * stride, xp.shape[3] - KW)
+            y[:, :, i, j] = np.tensordot(xp[:, :, r:r + KH, q:q + KW], weight, axes=([1, 2, 3], [1, 2, 3]))
+    return y if bias is None else y + bias[None, :, None, None]
+
+
+def conv_bias_per_input_channel(x, weight, bias=None, stride=1, padding=0):
+    return _conv_loops(x, weight, bias, stride, padding, bias_per_channel=True)
+
+
+BUGS += [
+    ("conv_node", node_loops_one_short, "loops stop one short"),
+    ("conv_node", node_products_not_summed, "a node is their SUM"),
+    ("conv2d_naive", conv_ceil_size, "rounded the output size up (ceil)"),
+    ("conv2d_naive", conv_width_from_height, "width came from the height"),
+    ("conv2d_naive", conv_square_kernel, "kernel's width was taken from its height"),
+    ("conv2d_naive", conv_loops_one_short, "range(OH - 1)"),
+    ("conv2d_naive", conv_padding_one_side, "padding is all on one side"),
+    ("conv2d_naive", conv_stride_twice, "stride was applied twice"),
+    ("conv2d_naive", conv_bias_per_input_channel, "once per input channel"),
+]

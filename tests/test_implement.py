@@ -273,3 +273,10 @@ def test_numbers_and_the_optimizer_read_as_numbers_not_arrays_or_addresses():
         return 0.0, model.forward(x)
     message = check_implementation("train_step", train_step).message
     assert "SGD(" in message and "lr=0.5" in message and " at 0x" not in message
+
+
+def test_two_mistakes_that_one_case_cannot_tell_apart_are_both_named_as_possible():
+    from buggy_implementations import node_loops_one_short
+    message = check_implementation("conv_node", node_loops_one_short).message
+    assert "possibly one of these" in message
+    assert "without the kernel's weights" in message and "loops stop one short" in message

@@ -30,6 +30,10 @@ class Case:
         return D.snapshot(self.args)
 
 
+class CannotShow(LookupError):
+    """Raised by a known mistake's function on a case where that mistake makes no difference."""
+
+
 @dataclass
 class Wrong:
     """A known mistake: a function computing the wrong answer it gives, and the hint naming it."""
@@ -264,6 +268,8 @@ def _passes_earlier(spec, case, wrong):
     for earlier in spec.cases[:spec.cases.index(case)]:
         args, ref_args = earlier.make(), earlier.make()
         run = D.call(wrong.fn, args, quiet=True)
+        if isinstance(run.error, CannotShow):                  # the mistake changes nothing in that case
+            continue
         theirs = None if run.error is not None else _parts(spec, run.result, args)
         expected = _parts(spec, spec.reference(*ref_args), ref_args)
         if not isinstance(theirs, tuple) or not all(D.same(t, e) for t, e in zip(theirs, expected)):

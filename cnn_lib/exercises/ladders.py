@@ -13,7 +13,7 @@ from ..layers import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential
 from ..losses import softmax, softmax_cross_entropy
 from ..optim import SGD
 from ..train import train_step
-from .implement import Case, Spec, Wrong, exercise
+from .implement import Case, CannotShow, Spec, Wrong, exercise
 
 
 def ints(seed, *shape, low=-3, high=4):
@@ -27,7 +27,7 @@ def normal(seed, *shape, scale=1.0):
 
 def cannot_show():
     """Called by a wrong variant in a case where its mistake makes no difference: no match there."""
-    raise LookupError("this mistake cannot show in this case")
+    raise CannotShow("this mistake cannot show in this case")
 
 
 # ---------------------------------------------------------------- notebook 03: the output size
@@ -89,7 +89,12 @@ exercise(Spec(
      Wrong("you averaged: a node is the SUM of kernel * window, not its mean.",
            lambda x, k, i, j: _node(x, k, i, j) / k.size),
      Wrong("you summed the window without the kernel's weights: multiply each pixel by its weight first.",
-           lambda x, k, i, j: _node_at(x, np.ones_like(k), i, j))],
+           lambda x, k, i, j: _node_at(x, np.ones_like(k), i, j)),
+     Wrong("your loops stop one short: range(KH - 1) misses the kernel's last row (and range(KW - 1) its last "
+           "column); range(KH) and range(KW) cover the whole kernel.",
+           lambda x, k, i, j: _node_at(x, k[:-1, :-1], i, j)),
+     Wrong("you returned the products kernel * window: a node is their SUM, one number (np.sum).",
+           lambda x, k, i, j: np.ones(k.shape), shape=True)],
     library="cnn_lib.functional.conv2d_naive, whose inner line computes one node"))
 
 
@@ -111,8 +116,8 @@ exercise(Spec(
      Case("stride 2", (ints(7, 1, 1, 5, 5), ints(8, 1, 1, 3, 3), np.array([0.0]), 2, 0)),
      Case("padding 1", (ints(9, 1, 1, 3, 3), ints(10, 1, 1, 3, 3), np.array([0.5]), 1, 1)),
      Case("a batch of 2 images", (ints(11, 2, 1, 3, 3), ints(12, 1, 1, 2, 2), np.array([0.5]), 1, 0)),
-     Case("general: batch 2, 3 channels, 4 kernels of 3x2, 7x6 input, stride 2, padding 1, large values",
-          (normal(13, 2, 3, 7, 6, scale=100), normal(14, 4, 3, 3, 2), normal(15, 4), 2, 1))],
+     Case("general: batch 2, 3 channels, 4 kernels of 4x2, 9x5 input, stride 2 (a pixel left over), padding 1, "
+          "large values", (normal(13, 2, 3, 9, 5, scale=100), normal(14, 4, 3, 4, 2), normal(15, 4), 2, 1))],
     [Wrong("you flipped the kernel (true convolution). CNN layers compute cross-correlation: "
            "weight[o, c, a, b] multiplies x[n, c, i*stride + a, j*stride + b], no flip.",
            lambda x, w, b, s, p: F.conv2d(x, w[:, :, ::-1, ::-1], b, s, p)),
@@ -145,8 +150,47 @@ exercise(Spec(
      Wrong("rows and columns are swapped in the output: y[n, o, i, j] is row i, column j.",
            lambda x, w, b, s, p: F.conv2d(x, w, b, s, p).swapaxes(2, 3)),
      Wrong("you averaged each window (np.mean): a node is the SUM of weight * patch, plus the bias.",
-           lambda x, w, b, s, p: F.conv2d(x, w / w[0].size, b, s, p))],
+           lambda x, w, b, s, p: F.conv2d(x, w / w[0].size, b, s, p)),
+     Wrong("you rounded the output size up (ceil): frameworks floor, floor((H + 2*padding - KH) / stride) + 1; "
+           "a window that would stick out of the padded input is not used.",
+           lambda x, w, b, s, p: _shaped(x, w, s, p, (x.shape[2] + 2 * p - w.shape[2] + s - 1) // s + 1,
+                                         (x.shape[3] + 2 * p - w.shape[3] + s - 1) // s + 1), shape=True),
+     Wrong("the output's width came from the height: OW = floor((W + 2*padding - KW) / stride) + 1 uses W, "
+           "the input's width.", lambda x, w, b, s, p: _shaped(x, w, s, p, ow=output_size(x.shape[2], w.shape[3], s, p)),
+           shape=True),
+     Wrong("the kernel's width was taken from its height (a square kernel assumed): KH, KW = weight.shape[2:].",
+           lambda x, w, b, s, p: _shaped(x, w, s, p, ow=output_size(x.shape[3], w.shape[2], s, p)), shape=True),
+     Wrong("your loops stop one short: range(OH - 1) misses the last row of the output (and range(OW - 1) the "
+           "last column); loop over range(OH) and range(OW).", lambda x, w, b, s, p: _last_left(F.conv2d(x, w, b, s, p))),
+     Wrong("the padding is all on one side: np.pad(x, ..., (padding, padding)) puts `padding` zeros before AND "
+           "after the map, so the windows stay centred.",
+           lambda x, w, b, s, p: F.conv2d(np.pad(x, ((0, 0), (0, 0), (0, 2 * p), (0, 2 * p))), w, b, s, 0)
+           if p else cannot_show()),
+     Wrong("the stride was applied twice: window (i, j) starts at row i*stride (not i*stride*stride).",
+           lambda x, w, b, s, p: _conv_starts(x, w, b, s, p, lambda i: i * s * s) if s > 1 else cannot_show())],
     library="cnn_lib.functional.conv2d_naive, then the vectorized cnn_lib.functional.conv2d (im2col)"))
+
+
+def _shaped(x, w, s, p, oh=None, ow=None):
+    """Zeros of shape (N, C_out, oh, ow) (None: the right size), for a mistake seen in the output's shape alone."""
+    right = _out_shape(x, w, s, p)
+    size = (oh or right[0], ow or right[1])
+    return np.zeros((x.shape[0], w.shape[0]) + size) if size != right else cannot_show()
+
+
+def _last_left(y):
+    """y with its last row and column left unwritten (zeros)."""
+    y = y.copy()
+    y[:, :, -1], y[:, :, :, -1] = 0, 0
+    return y
+
+
+def _conv_starts(x, w, b, s, p, start):
+    """The output of the right size, node i reading the window at row start(i) (column start(j)), kept inside."""
+    oh, ow = _out_shape(x, w, s, p)
+    full = F.conv2d(x, w, b, 1, p)                            # every window position: stride 1
+    rows, cols = (np.minimum(start(np.arange(n)), full.shape[axis] - 1) for n, axis in ((oh, 2), (ow, 3)))
+    return full[:, :, rows][:, :, :, cols]
 
 
 def _pad_with_negative_slice(x, p):
