@@ -692,3 +692,135 @@ BUGS += [
     ("conv2d_naive", conv_stride_twice, "stride was applied twice"),
     ("conv2d_naive", conv_bias_per_input_channel, "once per input channel"),
 ]
+
+
+def pool_ceil_mode(x, kernel_size, stride=None):
+    s = kernel_size if stride is None else stride
+    N, C, H, W = x.shape
+    OH, OW = -(-(H - kernel_size) // s) + 1, -(-(W - kernel_size) // s) + 1
+    y = np.zeros((N, C, OH, OW))
+    for i in range(OH):
+        for j in range(OW):                                 # the last windows are cut by the edge
+            y[:, :, i, j] = x[:, :, i * s:i * s + kernel_size, j * s:j * s + kernel_size].max(axis=(2, 3))
+    return y
+
+
+def pool_abs_max(x, kernel_size, stride=None):
+    return _pool(x, kernel_size, stride, reduce=lambda window: np.abs(window).max())
+
+
+def pool_window_one_short(x, kernel_size, stride=None):
+    s = kernel_size if stride is None else stride
+    N, C, H, W = x.shape
+    y = np.zeros((N, C, (H - kernel_size) // s + 1, (W - kernel_size) // s + 1))
+    for i in range(y.shape[2]):
+        for j in range(y.shape[3]):
+            y[:, :, i, j] = x[:, :, i * s:i * s + kernel_size - 1, j * s:j * s + kernel_size - 1].max(axis=(2, 3))
+    return y
+
+
+def softmax_whole_batch(logits):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum()
+
+
+def softmax_log(logits):
+    z = logits - logits.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def linear_back_dbias_zeros(dy, x, weight):
+    return dy @ weight, dy.T @ x, np.zeros(weight.shape[0])
+
+
+def ce_columns_not_rows(logits, labels):
+    p = _probs(logits)
+    d = p.copy()
+    d[:, labels] -= 1
+    return -np.log(p[:, labels]).mean(), d / len(labels)
+
+
+def ce_no_log(logits, labels):
+    p = _probs(logits)
+    N = len(labels)
+    d = p.copy()
+    d[np.arange(N), labels] -= 1
+    return -p[np.arange(N), labels].mean(), d / N
+
+
+def ce_grad_from_logits(logits, labels):
+    N, K = logits.shape
+    return -np.log(_probs(logits)[np.arange(N), labels]).mean(), (logits - np.eye(K)[labels]) / N
+
+
+def conv_back_dweight_unpadded(dy, x, weight, stride=1, padding=0):
+    dx, _, db = _conv_back(dy, x, weight, stride, padding)
+    ends = np.pad(x, ((0, 0), (0, 0), (0, 2 * padding), (0, 2 * padding)))      # the zeros all at the end
+    return dx, _conv_back(dy, ends, weight, stride, 0)[1], db
+
+
+def pool_back_starts_from_x(dy, x, kernel_size, stride=None):
+    s = kernel_size if stride is None else stride
+    dx = x.copy()
+    N, C, OH, OW = dy.shape
+    for n in range(N):
+        for c in range(C):
+            for i in range(OH):
+                for j in range(OW):
+                    window = x[n, c, i * s:i * s + kernel_size, j * s:j * s + kernel_size]
+                    a, b = np.unravel_index(np.argmax(window), window.shape)
+                    dx[n, c, i * s + a, j * s + b] += dy[n, c, i, j]
+    return dx
+
+
+def sgd_no_lr(weight, grad, velocity, lr, momentum):
+    v = momentum * velocity + grad
+    return weight - v, v
+
+
+def sgd_momentum_on_grad(weight, grad, velocity, lr, momentum):
+    v = velocity + momentum * grad
+    return weight - lr * v, v
+
+
+def train_logits_after_step(model, optimizer, x, y):
+    loss, dlogits = _ce(model.forward(x), y)
+    model.backward(dlogits)
+    optimizer.step()
+    return loss, model.forward(x)
+
+
+def train_loss_times_n(model, optimizer, x, y):
+    logits = model.forward(x)
+    loss, dlogits = _ce(logits, y)
+    model.backward(dlogits)
+    optimizer.step()
+    return loss * len(y), logits
+
+
+def train_softmax_before_loss(model, optimizer, x, y):
+    logits = model.forward(x)
+    loss, dprobs = _ce(_probs(logits), y)
+    model.backward(dprobs)
+    optimizer.step()
+    return loss, logits
+
+
+BUGS += [
+    ("max_pool2d_naive", pool_ceil_mode, "rounded the output size up (ceil)"),
+    ("max_pool2d_naive", pool_abs_max, "largest absolute value"),
+    ("max_pool2d_naive", pool_window_one_short, "one pixel short"),
+    ("softmax", softmax_whole_batch, "whole batch was normalised together"),
+    ("softmax", softmax_log, "log-softmax"),
+    ("linear_backward", linear_back_dbias_zeros, "dbias is all zeros"),
+    ("softmax_cross_entropy", ce_columns_not_rows, "p[np.arange(N), labels]"),
+    ("softmax_cross_entropy", ce_no_log, "the log is missing"),
+    ("softmax_cross_entropy", ce_grad_from_logits, "raw logits"),
+    ("conv2d_backward_naive", conv_back_dweight_unpadded, "dweight was computed from the unpadded x"),
+    ("max_pool2d_backward_naive", pool_back_starts_from_x, "dx started from x"),
+    ("sgd_momentum_step", sgd_no_lr, "learning rate is missing"),
+    ("sgd_momentum_step", sgd_momentum_on_grad, "momentum multiplies the wrong term"),
+    ("train_step", train_logits_after_step, "second forward pass"),
+    ("train_step", train_loss_times_n, "loss is N times too large"),
+    ("train_step", train_softmax_before_loss, "softmax was applied before the loss"),
+]

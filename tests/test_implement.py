@@ -280,3 +280,10 @@ def test_two_mistakes_that_one_case_cannot_tell_apart_are_both_named_as_possible
     message = check_implementation("conv_node", node_loops_one_short).message
     assert "possibly one of these" in message
     assert "without the kernel's weights" in message and "loops stop one short" in message
+
+
+def test_nan_on_a_case_without_large_values_does_not_point_at_large_values():
+    def relu_backward(dy, x):
+        return dy * np.nan
+    message = check_implementation("relu_backward", relu_backward).message
+    assert "case 1 of" in message and "nan or inf" in message and "large values" not in message

@@ -240,9 +240,9 @@ def _swapped(arrays, expected, names):
 
 def _known_mistake(spec, case, arrays, bad, error=None):
     """The hint of the known mistake that gives the learner's output (or error) on this case and, like
-    the learner's function, cnn_lib's answers on every earlier case; when several do, all of them,
-    marked "possibly" (this case cannot tell them apart)."""
-    hints = []
+    the learner's function, cnn_lib's answers on every earlier case. Mistakes matching every output are
+    preferred to those matching only the wrong ones; when several remain, all are named, as possible."""
+    hints = {True: [], False: []}                               # matches every output / only the wrong ones
     for wrong in spec.wrongs:
         args = case.make()
         run = D.call(wrong.fn, args, quiet=True)
@@ -250,17 +250,22 @@ def _known_mistake(spec, case, arrays, bad, error=None):
             continue
         if error is not None:
             same = run.error is not None and type(run.error) is type(error) and str(run.error) == str(error)
-        else:
-            theirs = None if run.error is not None else _parts(spec, run.result, args)
-            match = (lambda a, t: a.shape == np.shape(t)) if wrong.shape else (
-                lambda a, t: D.same(a, np.asarray(t, dtype=float)))
-            same = isinstance(theirs, tuple) and all(match(arrays[i], theirs[i]) for i in bad)
-        if same and wrong.hint not in hints and _passes_earlier(spec, case, wrong):
-            hints.append(wrong.hint)
-    if len(hints) > 1:
+            if same and _passes_earlier(spec, case, wrong):
+                return wrong.hint
+            continue
+        theirs = None if run.error is not None else _parts(spec, run.result, args)
+        match = (lambda a, t: a.shape == np.shape(t)) if wrong.shape else (
+            lambda a, t: D.same(a, np.asarray(t, dtype=float)))
+        if not (isinstance(theirs, tuple) and all(match(arrays[i], theirs[i]) for i in bad)):
+            continue
+        every = all(D.same(a, np.asarray(t, dtype=float)) for a, t in zip(arrays, theirs))
+        if wrong.hint not in hints[every] and _passes_earlier(spec, case, wrong):
+            hints[every].append(wrong.hint)
+    found = hints[True] or hints[False]
+    if len(found) > 1:
         return "possibly one of these (this case cannot tell them apart): " + " OR ".join(
-            f"({k}) {hint}" for k, hint in enumerate(hints, 1))
-    return hints[0] if hints else ""
+            f"({k}) {hint}" for k, hint in enumerate(found, 1))
+    return found[0] if found else ""
 
 
 def _passes_earlier(spec, case, wrong):

@@ -221,8 +221,8 @@ exercise(Spec(
      Case("stride 1: overlapping windows", (ints(3, 1, 1, 3, 3), 2, 1)),
      Case("3x3 windows with stride 2", (ints(4, 1, 1, 5, 5), 3, 2)),
      Case("batch 2, 3 channels, 6x4 maps", (ints(5, 2, 3, 6, 4), 2, None)),
-     Case("general: batch 2, 2 channels, 7x9, 3x3 windows, stride 2, large values",
-          (normal(6, 2, 2, 7, 9, scale=1000), 3, 2))],
+     Case("general: batch 2, 2 channels, 8x9, 3x3 windows, stride 2 (a row left over), large values",
+          (normal(6, 2, 2, 8, 9, scale=1000), 3, 2))],
     [Wrong("you averaged: this is max pooling, each node is the LARGEST value of its window.",
            lambda x, k, s: _pool_windows(x, k, k if s is None else s, np.mean)),
      Wrong("you stored where the maximum is (np.argmax), not its value: use window.max().",
@@ -244,6 +244,15 @@ exercise(Spec(
                                          lambda v, axis: np.take_along_axis(
                                              v.reshape(v.shape[:4] + (-1,)),
                                              np.abs(v).reshape(v.shape[:4] + (-1,)).argmax(-1)[..., None], -1)[..., 0])),
+     Wrong("you took the largest absolute value: max pooling keeps the largest value, sign included.",
+           lambda x, k, s: _pool_windows(x, k, k if s is None else s, lambda v, axis: np.abs(v).max(axis=axis))),
+     Wrong("you rounded the output size up (ceil): frameworks floor, floor((H - kernel_size) / stride) + 1; a "
+           "window that would stick out of the input is not used (PyTorch's ceil_mode=False).",
+           lambda x, k, s: np.zeros(x.shape[:2] + tuple(-(-(n - k) // (s or k)) + 1 for n in x.shape[2:]))
+           if any((n - k) % (s or k) for n in x.shape[2:]) else cannot_show(), shape=True),
+     Wrong("each window is one pixel short: x[i*s : i*s + kernel_size] takes kernel_size pixels (the end of a "
+           "slice is left out), so do not subtract 1.",
+           lambda x, k, s: _pool_windows(x, k - 1, k if s is None else s, np.max, _pool_size(x, k, s)) if k > 1 else cannot_show()),
      Wrong("the maximum was taken across the channels: pool each channel's map on its own.",
            lambda x, k, s: np.broadcast_to(F.max_pool2d(x, k, s).max(axis=1, keepdims=True),
                                            F.max_pool2d(x, k, s).shape))],
@@ -251,6 +260,10 @@ exercise(Spec(
 
 
 # ---------------------------------------------------------------- notebook 01: softmax
+def _exp_rows(z):
+    return np.exp(z - z.max(axis=1, keepdims=True))
+
+
 exercise(Spec(
     "softmax", ("logits",), ("probabilities",), softmax,
     [Case("one row of 3 scores", (np.array([[1.0, 2.0, 0.5]]),)),
@@ -266,6 +279,10 @@ exercise(Spec(
            lambda z: np.exp(z - z.max(1, keepdims=True)) / np.exp(z - z.max(1, keepdims=True)).sum(axis=1)),
      Wrong("the whole batch was normalised together: divide each row by its own sum (axis=1, keepdims=True).",
            lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum()),
+     Wrong("the whole batch was normalised together: divide each row by its own sum (axis=1, keepdims=True).",
+           lambda z: _exp_rows(z) / _exp_rows(z).sum()),
+     Wrong("you returned log-softmax (the log of the probabilities, all negative): softmax is exp(z) / sum(exp(z)) "
+           "in each row, without a log.", lambda z: np.log(_exp_rows(z) / _exp_rows(z).sum(axis=1, keepdims=True))),
      Wrong("you forgot to normalise: divide exp(scores) by their sum in each row.", lambda z: np.exp(z)),
      Wrong("that is the sigmoid, 1 / (1 + exp(-z)), one score at a time: softmax divides exp(z) by the sum "
            "of exp over the whole row, so the row sums to 1.", lambda z: 1 / (1 + np.exp(-z))),
@@ -325,6 +342,8 @@ exercise(Spec(
            lambda dy, x, w: (dy @ w, dy.T @ x / len(x), dy.sum(0))),
      Wrong("dweight holds only the last example: a loop over the batch with = overwrote; use += (or dy.T @ x).",
            lambda dy, x, w: (dy @ w, dy[-1:].T @ x[-1:], dy.sum(0))),
+     Wrong("dbias is all zeros: it was never filled in. Each bias is added to every example, so dbias = dy.sum(axis=0).",
+           lambda dy, x, w: (dy @ w, dy.T @ x, np.zeros(w.shape[0]))),
      Wrong("dx used weight.T: y = x @ weight.T, so dx = dy @ weight (shape (N, in)).",
            lambda dy, x, w: (dy @ w.T, dy.T @ x, dy.sum(0)), raises=True)],
     library="cnn_lib.functional.linear_backward"))
@@ -342,6 +361,14 @@ def _ce_naive(z, labels, mean_loss=True, mean_grad=True, sign=1, one_hot=True, s
     if one_hot:
         grad[np.arange(n), labels] -= 1
     return (loss.mean() if mean_loss else loss.sum()), (sign or 1) * grad / (n if mean_grad else 1)
+
+
+def _ce_columns(z, t):
+    """The N x N slip: p[:, labels] for the loss and d[:, labels] -= 1 for the gradient."""
+    p = softmax(z)
+    d = p.copy()
+    d[:, t] -= 1
+    return -np.log(p[:, t]).mean(), d / len(z)
 
 
 exercise(Spec(
@@ -364,6 +391,15 @@ exercise(Spec(
            lambda z, t: _ce_naive(z, t, one_hot=False)),
      Wrong("exp(1000) overflowed (inf / inf = nan): subtract each row's maximum from the logits before exp "
            "(log-sum-exp); the loss does not change.", lambda z, t: _ce_naive(z, t, sign=0)),
+     Wrong("p[:, labels] (or d[:, labels]) takes every label's column in EVERY row (an N x N block): take one "
+           "entry per row, p[np.arange(N), labels], and subtract 1 there only.", lambda z, t: _ce_columns(z, t)),
+     Wrong("p[:, labels] (or d[:, labels]) takes every label's column in EVERY row (an N x N block): take one "
+           "entry per row, p[np.arange(N), labels], and subtract 1 there only.",
+           lambda z, t: (_ce_naive(z, t)[0], _ce_columns(z, t)[1])),
+     Wrong("the log is missing: the loss is the mean of -log p[label], not of -p[label].",
+           lambda z, t: (-softmax(z)[np.arange(len(z)), t].mean(), _ce_naive(z, t)[1])),
+     Wrong("the gradient used the raw logits: dlogits = (softmax(logits) - one_hot) / N, with the probabilities.",
+           lambda z, t: (_ce_naive(z, t)[0], (z - np.eye(z.shape[1])[t]) / len(z))),
      Wrong("you subtracted the largest logit of the whole batch: a row far below it underflows (exp gives 0, "
            "log 0 = -inf). Subtract each row's own maximum (axis=1, keepdims=True).",
            lambda z, t: _ce_naive(z, t, shift=z.max()))],
@@ -445,7 +481,12 @@ exercise(Spec(
            lambda dy, x, w, s, p: F.conv2d_backward_naive(dy, x, w.swapaxes(2, 3), s, p)[:1]
            + F.conv2d_backward_naive(dy, x, w, s, p)[1:]),
      Wrong("dweight was divided by the batch size: dy already holds the 1/N of the mean loss.",
-           lambda dy, x, w, s, p: (lambda g: (g.dx, g.dweight / len(x), g.dbias))(F.conv2d_backward_naive(dy, x, w, s, p)))],
+           lambda dy, x, w, s, p: (lambda g: (g.dx, g.dweight / len(x), g.dbias))(F.conv2d_backward_naive(dy, x, w, s, p))),
+     Wrong("dweight was computed from the unpadded x: the forward pass read windows of the PADDED input, so "
+           "dweight sums dy times the padded windows (pad x first, as in the forward pass).",
+           lambda dy, x, w, s, p: (lambda g: (g.dx, F.conv2d_backward_naive(
+               dy, np.pad(x, ((0, 0), (0, 0), (0, 2 * p), (0, 2 * p))), w, s, 0).dweight, g.dbias))(
+               F.conv2d_backward_naive(dy, x, w, s, p)) if p else cannot_show())],
     library="cnn_lib.functional.conv2d_backward_naive, then the vectorized cnn_lib.functional.conv2d_backward"))
 
 
@@ -514,6 +555,12 @@ exercise(Spec(
            "window's maximum and 0 elsewhere.", lambda dy, x, k, s: dy.copy()),
      Wrong("dy was ignored: the maximum gets the incoming gradient dy[n, c, i, j], not 1.",
            lambda dy, x, k, s: _pool_back(np.ones_like(dy), x, k, s, lambda d, win, g: d + g * _first_max(win))),
+     Wrong("dx started from x (x.copy()): start from zeros (np.zeros_like(x)); a pixel that is no window's "
+           "maximum gets gradient 0.", lambda dy, x, k, s: _pool_back(dy, x, k, s, lambda d, win, g: d + g * _first_max(win)) + x),
+     Wrong("dx started from x (x.copy()): start from zeros (np.zeros_like(x)); a pixel that is no window's "
+           "maximum gets gradient 0.",
+           lambda dy, x, k, s: np.where(_pool_back(np.ones_like(dy), x, k, s, lambda d, win, g: d + g * _first_max(win)) > 0,
+                                        _pool_back(dy, x, k, s, lambda d, win, g: d + g * _first_max(win)), x)),
      Wrong("with stride=None the stride is the kernel size (windows side by side), as in the forward pass.",
            lambda dy, x, k, s: _pool_back(dy, x, k, 1, lambda d, win, g: d + g * _first_max(win))
            if s is None else cannot_show())],
@@ -553,7 +600,11 @@ exercise(Spec(
      Wrong("the velocity you returned is the old one: return the updated v, the next step needs it.",
            lambda w, g, v, lr, m: (w - lr * (m * v + g), v.copy())),
      Wrong("the weight ignores the velocity: w -= lr * v, where v = momentum*v + grad.",
-           lambda w, g, v, lr, m: (w - lr * g, m * v + g))],
+           lambda w, g, v, lr, m: (w - lr * g, m * v + g)),
+     Wrong("the learning rate is missing from the step: w <- w - lr * v.",
+           lambda w, g, v, lr, m: (w - (m * v + g), m * v + g)),
+     Wrong("momentum multiplies the wrong term: it scales the OLD velocity, v = momentum * velocity + grad.",
+           lambda w, g, v, lr, m: (w - lr * (v + m * g), v + m * g))],
     library="cnn_lib.SGD.step (cnn_lib/optim.py), which updates every layer's weights in place"))
 
 
@@ -583,16 +634,19 @@ def _params_after(args):
             for i, layer in enumerate(args[0].layers) for name in sorted(layer.params)]
 
 
-def _variant_step(model, optimizer, x, y, backward=True, steps=1, scale=1.0, loss_after=False, probs=False):
+def _variant_step(model, optimizer, x, y, backward=True, steps=1, scale=1.0, loss_after=False, probs=False,
+                  logits_after=False, loss_scale=1.0, softmax_first=False):
     logits = model.forward(x)
-    loss, dlogits = softmax_cross_entropy(logits, y)
+    loss, dlogits = softmax_cross_entropy(softmax(logits) if softmax_first else logits, y)
     if backward:
         model.backward(scale * dlogits)
     for _ in range(steps):
         optimizer.step()
     if loss_after:
         loss = softmax_cross_entropy(model.forward(x), y)[0]
-    return loss, softmax(logits) if probs else logits
+    if logits_after:
+        logits = model.forward(x)
+    return loss * loss_scale, softmax(logits) if probs else logits
 
 
 exercise(Spec(
@@ -619,6 +673,13 @@ exercise(Spec(
      Wrong("the weights moved twice: call optimizer.step() once per iteration.",
            lambda m, o, x, y: _variant_step(m, o, x, y, steps=2), raises=True),
      Wrong("you returned probabilities: return the logits, model.forward(x) itself (softmax is inside the loss).",
-           lambda m, o, x, y: _variant_step(m, o, x, y, probs=True))],
+           lambda m, o, x, y: _variant_step(m, o, x, y, probs=True)),
+     Wrong("you returned the logits of a second forward pass, after the step: return the logits the loss was "
+           "computed from (the forward pass before optimizer.step()).",
+           lambda m, o, x, y: _variant_step(m, o, x, y, logits_after=True)),
+     Wrong("the loss is N times too large: softmax_cross_entropy already returns the MEAN over the batch; "
+           "return it as it is.", lambda m, o, x, y: _variant_step(m, o, x, y, loss_scale=float(len(x)))),
+     Wrong("softmax was applied before the loss: softmax_cross_entropy takes the logits and applies softmax "
+           "itself.", lambda m, o, x, y: _variant_step(m, o, x, y, softmax_first=True))],
     library="cnn_lib.train_step (cnn_lib/train.py), which fit() calls once per batch",
     pure=False, after=_params_after))
