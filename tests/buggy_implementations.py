@@ -824,3 +824,11 @@ BUGS += [
     ("train_step", train_loss_times_n, "loss is N times too large"),
     ("train_step", train_softmax_before_loss, "softmax was applied before the loss"),
 ]
+
+
+def conv_first_example_only(x, weight, bias=None, stride=1, padding=0):
+    y = _conv_loops(x[:1], weight, bias, stride, padding)
+    return np.concatenate([y] * len(x))
+
+
+BUGS += [("conv2d_naive", conv_first_example_only, "read x[n], not x[0]")]

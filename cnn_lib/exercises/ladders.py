@@ -166,6 +166,8 @@ exercise(Spec(
            "after the map, so the windows stay centred.",
            lambda x, w, b, s, p: F.conv2d(np.pad(x, ((0, 0), (0, 0), (0, 2 * p), (0, 2 * p))), w, b, s, 0)
            if p else cannot_show()),
+     Wrong("every example got the first one's output: inside the batch loop read x[n], not x[0].",
+           lambda x, w, b, s, p: np.repeat(F.conv2d(x[:1], w, b, s, p), len(x), axis=0) if len(x) > 1 else cannot_show()),
      Wrong("the stride was applied twice: window (i, j) starts at row i*stride (not i*stride*stride).",
            lambda x, w, b, s, p: _conv_starts(x, w, b, s, p, lambda i: i * s * s) if s > 1 else cannot_show())],
     library="cnn_lib.functional.conv2d_naive, then the vectorized cnn_lib.functional.conv2d (im2col)"))
