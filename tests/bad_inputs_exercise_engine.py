@@ -39,6 +39,18 @@ def close(value):
     return check
 
 
+def _printed_under_cap(lines):
+    """What capped_prints lets through when 10 lines are printed inside it."""
+    import contextlib
+    import io
+    outer = io.StringIO()
+    with contextlib.redirect_stdout(outer):
+        with D.capped_prints(lines):
+            for k in range(10):
+                print(k)
+    return outer.getvalue()
+
+
 def placeholder(x):
     raise NotImplementedError
 
@@ -68,6 +80,10 @@ if D is not None:
     add("diagnose.show_slice", lambda: D.show_slice(np.ones((1, 1, 2, 2)), np.zeros((1, 1, 2, 2))), lambda r: "X" in r)
     add("implement.Case", lambda: I.Case("tiny", (1,)).args, lambda r: r == (1,))
     add("implement.Wrong", lambda: I.Wrong("hint", print).raises, lambda r: r is False)
+    add("implement.Wrong", lambda: I.Wrong("hint", print).shape, lambda r: r is False)
+    add("implement.CannotShow", lambda: raises(L.cannot_show, I.CannotShow), lambda r: r is True)
+    add("diagnose.capped_prints", lambda: _printed_under_cap(3), lambda r: "first ones:\n0\n1\n2\n..." in r)
+    add("diagnose.show", lambda: D.show(np.int64(3)), lambda r: r == "3")
     add("implement.Spec", lambda: dataclasses.replace(I.EXERCISES["relu_backward"]).name, lambda r: r == "relu_backward")
     add("implement.exercise", lambda: I.exercise(I.EXERCISES["relu_backward"]), lambda spec: spec.name == "relu_backward")
     add("implement.not_written", lambda: I.not_written(I.EXERCISES["relu_backward"]),

@@ -601,3 +601,234 @@ BUGS = [
     ("train_step", train_two_steps, "moved twice"),
     ("sgd_momentum_step", sgd_weight_unchanged, "the input weight, unchanged"),
 ]
+
+
+# ---------------------------------------------------------------- issue 14's adversarial review: more mistakes
+def node_loops_one_short(x, kernel, i, j):
+    KH, KW = kernel.shape
+    return sum(kernel[a, b] * x[i + a, j + b] for a in range(KH - 1) for b in range(KW - 1))
+
+
+def node_products_not_summed(x, kernel, i, j):
+    return x[i:i + kernel.shape[0], j:j + kernel.shape[1]] * kernel
+
+
+def _conv_loops(x, weight, bias, stride, padding, oh=None, ow=None, kw=None, short=0, pad=None, step=None,
+                bias_per_channel=False):
+    """conv2d by loops with one learner's slip: its own output size, kernel width, loop end, padding, step."""
+    N, C, H, W = x.shape
+    C_out, _, KH, KW = weight.shape
+    kw = kw or KW
+    pad = pad or ((padding, padding), (padding, padding))
+    xp = np.pad(x, ((0, 0), (0, 0)) + pad)
+    OH = oh or (H + 2 * padding - KH) // stride + 1
+    OW = ow or (W + 2 * padding - kw) // stride + 1
+    t = step or stride
+    y = np.zeros((N, C_out, OH, OW))
+    for n in range(N):
+        for o in range(C_out):
+            for i in range(OH - short):
+                for j in range(OW - short):
+                    for c in range(C):
+                        patch = xp[n, c, i * t:i * t + KH, j * t:j * t + KW]
+                        if patch.shape != (KH, KW):          # a window sticking out: the zeros beyond the edge
+                            patch = np.pad(patch, ((0, KH - patch.shape[0]), (0, KW - patch.shape[1])))
+                        y[n, o, i, j] += np.sum(patch * weight[o, c])
+                        if bias_per_channel and bias is not None:
+                            y[n, o, i, j] += bias[o]
+                    if bias is not None and not bias_per_channel:
+                        y[n, o, i, j] += bias[o]
+    return y
+
+
+def conv_ceil_size(x, weight, bias=None, stride=1, padding=0):
+    (N, C, H, W), (_, _, KH, KW) = x.shape, weight.shape
+    return _conv_loops(x, weight, bias, stride, padding, oh=int(np.ceil((H + 2 * padding - KH) / stride)) + 1,
+                       ow=int(np.ceil((W + 2 * padding - KW) / stride)) + 1)
+
+
+def conv_width_from_height(x, weight, bias=None, stride=1, padding=0):
+    return _conv_loops(x, weight, bias, stride, padding, ow=(x.shape[2] + 2 * padding - weight.shape[3]) // stride + 1)
+
+
+def conv_square_kernel(x, weight, bias=None, stride=1, padding=0):
+    return _conv_loops(x, weight, bias, stride, padding, kw=weight.shape[2])
+
+
+def conv_loops_one_short(x, weight, bias=None, stride=1, padding=0):
+    return _conv_loops(x, weight, bias, stride, padding, short=1)
+
+
+def conv_padding_one_side(x, weight, bias=None, stride=1, padding=0):
+    return _conv_loops(x, weight, bias, stride, padding, pad=((0, 2 * padding), (0, 2 * padding)))
+
+
+def conv_stride_twice(x, weight, bias=None, stride=1, padding=0):
+    N, C, H, W = x.shape
+    C_out, _, KH, KW = weight.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    OH, OW = (H + 2 * padding - KH) // stride + 1, (W + 2 * padding - KW) // stride + 1
+    y = np.zeros((N, C_out, OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            r = min(i * stride * stride, xp.shape[2] - KH)
+            q = min(j * stride * stride, xp.shape[3] - KW)
+            y[:, :, i, j] = np.tensordot(xp[:, :, r:r + KH, q:q + KW], weight, axes=([1, 2, 3], [1, 2, 3]))
+    return y if bias is None else y + bias[None, :, None, None]
+
+
+def conv_bias_per_input_channel(x, weight, bias=None, stride=1, padding=0):
+    return _conv_loops(x, weight, bias, stride, padding, bias_per_channel=True)
+
+
+BUGS += [
+    ("conv_node", node_loops_one_short, "loops stop one short"),
+    ("conv_node", node_products_not_summed, "a node is their SUM"),
+    ("conv2d_naive", conv_ceil_size, "rounded the output size up (ceil)"),
+    ("conv2d_naive", conv_width_from_height, "width came from the height"),
+    ("conv2d_naive", conv_square_kernel, "kernel's width was taken from its height"),
+    ("conv2d_naive", conv_loops_one_short, "range(OH - 1)"),
+    ("conv2d_naive", conv_padding_one_side, "padding is all on one side"),
+    ("conv2d_naive", conv_stride_twice, "stride was applied twice"),
+    ("conv2d_naive", conv_bias_per_input_channel, "once per input channel"),
+]
+
+
+def pool_ceil_mode(x, kernel_size, stride=None):
+    s = kernel_size if stride is None else stride
+    N, C, H, W = x.shape
+    OH, OW = -(-(H - kernel_size) // s) + 1, -(-(W - kernel_size) // s) + 1
+    y = np.zeros((N, C, OH, OW))
+    for i in range(OH):
+        for j in range(OW):                                 # the last windows are cut by the edge
+            y[:, :, i, j] = x[:, :, i * s:i * s + kernel_size, j * s:j * s + kernel_size].max(axis=(2, 3))
+    return y
+
+
+def pool_abs_max(x, kernel_size, stride=None):
+    return _pool(x, kernel_size, stride, reduce=lambda window: np.abs(window).max())
+
+
+def pool_window_one_short(x, kernel_size, stride=None):
+    s = kernel_size if stride is None else stride
+    N, C, H, W = x.shape
+    y = np.zeros((N, C, (H - kernel_size) // s + 1, (W - kernel_size) // s + 1))
+    for i in range(y.shape[2]):
+        for j in range(y.shape[3]):
+            y[:, :, i, j] = x[:, :, i * s:i * s + kernel_size - 1, j * s:j * s + kernel_size - 1].max(axis=(2, 3))
+    return y
+
+
+def softmax_whole_batch(logits):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum()
+
+
+def softmax_log(logits):
+    z = logits - logits.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def linear_back_dbias_zeros(dy, x, weight):
+    return dy @ weight, dy.T @ x, np.zeros(weight.shape[0])
+
+
+def ce_columns_not_rows(logits, labels):
+    p = _probs(logits)
+    d = p.copy()
+    d[:, labels] -= 1
+    return -np.log(p[:, labels]).mean(), d / len(labels)
+
+
+def ce_no_log(logits, labels):
+    p = _probs(logits)
+    N = len(labels)
+    d = p.copy()
+    d[np.arange(N), labels] -= 1
+    return -p[np.arange(N), labels].mean(), d / N
+
+
+def ce_grad_from_logits(logits, labels):
+    N, K = logits.shape
+    return -np.log(_probs(logits)[np.arange(N), labels]).mean(), (logits - np.eye(K)[labels]) / N
+
+
+def conv_back_dweight_unpadded(dy, x, weight, stride=1, padding=0):
+    dx, _, db = _conv_back(dy, x, weight, stride, padding)
+    ends = np.pad(x, ((0, 0), (0, 0), (0, 2 * padding), (0, 2 * padding)))      # the zeros all at the end
+    return dx, _conv_back(dy, ends, weight, stride, 0)[1], db
+
+
+def pool_back_starts_from_x(dy, x, kernel_size, stride=None):
+    s = kernel_size if stride is None else stride
+    dx = x.copy()
+    N, C, OH, OW = dy.shape
+    for n in range(N):
+        for c in range(C):
+            for i in range(OH):
+                for j in range(OW):
+                    window = x[n, c, i * s:i * s + kernel_size, j * s:j * s + kernel_size]
+                    a, b = np.unravel_index(np.argmax(window), window.shape)
+                    dx[n, c, i * s + a, j * s + b] += dy[n, c, i, j]
+    return dx
+
+
+def sgd_no_lr(weight, grad, velocity, lr, momentum):
+    v = momentum * velocity + grad
+    return weight - v, v
+
+
+def sgd_momentum_on_grad(weight, grad, velocity, lr, momentum):
+    v = velocity + momentum * grad
+    return weight - lr * v, v
+
+
+def train_logits_after_step(model, optimizer, x, y):
+    loss, dlogits = _ce(model.forward(x), y)
+    model.backward(dlogits)
+    optimizer.step()
+    return loss, model.forward(x)
+
+
+def train_loss_times_n(model, optimizer, x, y):
+    logits = model.forward(x)
+    loss, dlogits = _ce(logits, y)
+    model.backward(dlogits)
+    optimizer.step()
+    return loss * len(y), logits
+
+
+def train_softmax_before_loss(model, optimizer, x, y):
+    logits = model.forward(x)
+    loss, dprobs = _ce(_probs(logits), y)
+    model.backward(dprobs)
+    optimizer.step()
+    return loss, logits
+
+
+BUGS += [
+    ("max_pool2d_naive", pool_ceil_mode, "rounded the output size up (ceil)"),
+    ("max_pool2d_naive", pool_abs_max, "largest absolute value"),
+    ("max_pool2d_naive", pool_window_one_short, "one pixel short"),
+    ("softmax", softmax_whole_batch, "whole batch was normalised together"),
+    ("softmax", softmax_log, "log-softmax"),
+    ("linear_backward", linear_back_dbias_zeros, "dbias is all zeros"),
+    ("softmax_cross_entropy", ce_columns_not_rows, "p[np.arange(N), labels]"),
+    ("softmax_cross_entropy", ce_no_log, "the log is missing"),
+    ("softmax_cross_entropy", ce_grad_from_logits, "raw logits"),
+    ("conv2d_backward_naive", conv_back_dweight_unpadded, "dweight was computed from the unpadded x"),
+    ("max_pool2d_backward_naive", pool_back_starts_from_x, "dx started from x"),
+    ("sgd_momentum_step", sgd_no_lr, "learning rate is missing"),
+    ("sgd_momentum_step", sgd_momentum_on_grad, "momentum multiplies the wrong term"),
+    ("train_step", train_logits_after_step, "second forward pass"),
+    ("train_step", train_loss_times_n, "loss is N times too large"),
+    ("train_step", train_softmax_before_loss, "softmax was applied before the loss"),
+]
+
+
+def conv_first_example_only(x, weight, bias=None, stride=1, padding=0):
+    y = _conv_loops(x[:1], weight, bias, stride, padding)
+    return np.concatenate([y] * len(x))
+
+
+BUGS += [("conv2d_naive", conv_first_example_only, "read x[n], not x[0]")]

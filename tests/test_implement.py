@@ -238,3 +238,52 @@ def test_the_checkers_own_wrong_variants_print_no_warning():
 
 def test_checker_source_never_shows_a_traceback_from_itself():
     assert "traceback.print" not in inspect.getsource(sys.modules["cnn_lib.exercises.implement"])
+
+
+def test_a_right_answer_computed_in_float32_is_accepted():
+    """PyTorch computes in float32: the same sums in float32 differ from float64 by a few epsilons."""
+    def conv2d_naive(x, weight, bias=None, stride=1, padding=0):
+        x32 = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding))).astype(np.float32)
+        w32 = weight.astype(np.float32)
+        N, _, H, W = x32.shape
+        O, _, KH, KW = w32.shape
+        y = np.zeros((N, O, (H - KH) // stride + 1, (W - KW) // stride + 1), dtype=np.float32)
+        for i in range(y.shape[2]):
+            for j in range(y.shape[3]):
+                patch = x32[:, :, i * stride:i * stride + KH, j * stride:j * stride + KW]
+                y[:, :, i, j] = np.tensordot(patch, w32, axes=([1, 2, 3], [1, 2, 3]))
+        return y if bias is None else y + bias.astype(np.float32)[None, :, None, None]
+    assert check_implementation("conv2d_naive", conv2d_naive)
+
+
+def test_the_learners_prints_are_capped(capsys):
+    def relu_backward(dy, x):
+        for k in range(1000):
+            print("debug", k)
+        return dy * (x > 0)
+    assert check_implementation("relu_backward", relu_backward)
+    out = capsys.readouterr().out
+    assert "debug 0" in out and "debug 9\n" in out and "debug 10\n" not in out and "more lines not shown" in out
+
+
+def test_numbers_and_the_optimizer_read_as_numbers_not_arrays_or_addresses():
+    feedback = check_implementation("output_size", lambda n, kernel_size, stride, padding: (n + 2 * padding - kernel_size) // stride)
+    assert "expected: 3\n" in feedback.message and "got:      2" in feedback.message
+    def train_step(model, optimizer, x, y):
+        return 0.0, model.forward(x)
+    message = check_implementation("train_step", train_step).message
+    assert "SGD(" in message and "lr=0.5" in message and " at 0x" not in message
+
+
+def test_two_mistakes_that_one_case_cannot_tell_apart_are_both_named_as_possible():
+    from buggy_implementations import node_loops_one_short
+    message = check_implementation("conv_node", node_loops_one_short).message
+    assert "possibly one of these" in message
+    assert "without the kernel's weights" in message and "loops stop one short" in message
+
+
+def test_nan_on_a_case_without_large_values_does_not_point_at_large_values():
+    def relu_backward(dy, x):
+        return dy * np.nan
+    message = check_implementation("relu_backward", relu_backward).message
+    assert "case 1 of" in message and "nan or inf" in message and "large values" not in message

@@ -5,7 +5,9 @@ a :class:`Run` holding the error and the line of the learner's code that raised 
 that cannot be compared becomes a sentence saying why.
 """
 import ast
+import contextlib
 import copy
+import io
 import inspect
 import linecache
 import numbers
@@ -16,7 +18,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-RTOL, ATOL = 1e-6, 1e-9
+# ATOL is relative to the largest expected value: 1e-6 is a few float32 epsilons (1.2e-7), so a right answer
+# computed in float32, as PyTorch does, is accepted; every known mistake is off by far more.
+RTOL, ATOL = 1e-6, 1e-6
+PRINTED_LINES = 10          # lines of the learner's own prints shown, the rest counted
+
+
+@contextlib.contextmanager
+def capped_prints(lines=PRINTED_LINES):
+    """Collect what the learner's function prints during the checks; show only its first ``lines`` lines."""
+    buffer = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buffer):
+            yield
+    finally:
+        printed = buffer.getvalue().splitlines()
+        if printed:
+            more = f"\n... ({len(printed) - lines} more lines not shown)" if len(printed) > lines else ""
+            print(f"your function printed {len(printed)} lines during the checks; the first ones:\n"
+                  + "\n".join(line[:200] for line in printed[:lines]) + more)
 
 
 # ---------------------------------------------------------------- running the learner's code
@@ -166,15 +186,15 @@ def shape_hint(got, expected, what):
     return f"{say}."
 
 
-def pattern_hint(got, expected, inputs=()):
+def pattern_hint(got, expected, inputs=(), large=True):
     """What the difference looks like when no known mistake matches it exactly.
 
     ``inputs``: ``(name, value)`` of the call's arguments, to notice an input returned unchanged.
     """
     got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
     if not np.all(np.isfinite(got)):
-        return ("your output holds nan or inf: an overflow (np.exp of a large number?) or a division by zero. "
-                "Check the large-values case above.")
+        return ("your output holds nan or inf: an overflow (np.exp of a large number?) or a division by zero"
+                + (". Check the large values in the case above." if large else ", or a value never written."))
     if not np.any(got) and np.any(expected):
         return "your output is all zeros: did you fill the array you return (and not a copy of it)?"
     for name, value in inputs:
@@ -223,6 +243,8 @@ def where_hint(got, expected):
 # ---------------------------------------------------------------- showing a case
 def show(value, indent="    "):
     """A value small enough to read: the numbers themselves, or a shape and a few numbers."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 or isinstance(value, np.generic):
+        return f"{value.item():.6g}" if isinstance(value.item(), numbers.Number) else repr(value.item())
     if isinstance(value, np.ndarray):
         if value.size <= 60:
             text = np.array2string(value, precision=3, suppress_small=True, max_line_width=90)
@@ -231,6 +253,10 @@ def show(value, indent="    "):
         return f"array of shape {value.shape} (first values {np.round(first, 3).tolist()} ...)"
     if isinstance(value, numbers.Number) or value is None:
         return repr(value)
+    if type(value).__repr__ is object.__repr__:                    # no readable repr: its class and settings
+        settings = {k: v for k, v in getattr(value, "__dict__", {}).items()
+                    if isinstance(v, numbers.Number) and not isinstance(v, bool)}
+        return f"{type(value).__name__}({', '.join(f'{k}={v!r}' for k, v in settings.items())})"
     return repr(value) if len(repr(value)) < 200 else f"{type(value).__name__} object"
 
 

@@ -30,12 +30,17 @@ class Case:
         return D.snapshot(self.args)
 
 
+class CannotShow(LookupError):
+    """Raised by a known mistake's function on a case where that mistake makes no difference."""
+
+
 @dataclass
 class Wrong:
     """A known mistake: a function computing the wrong answer it gives, and the hint naming it."""
     hint: str
     fn: object
     raises: bool = False        # True: the mistake shows as an exception (matched by type and message)
+    shape: bool = False         # True: the mistake shows in the output's shape (matched by shape alone)
 
 
 @dataclass
@@ -65,7 +70,8 @@ def check_implementation(name, fn):
     signature and return value. Never raises.
     """
     try:
-        return _check(name, fn)
+        with D.capped_prints():
+            return _check(name, fn)
     except Exception as error:      # noqa: BLE001, a bug of the checker must not look like the learner's
         return Feedback(False, f"the checker could not judge this function ({type(error).__name__}: "
                                f"{error}). Please report it; meanwhile compare with the worked solution.")
@@ -215,7 +221,7 @@ def _compare(spec, case, got, expected, names):
     wrong = "" if len(names) == 1 else (f"{name} is wrong, the rest is right. " if len(bad) == 1 else
                                         f"{', '.join(names[j] for j in bad)} are wrong; first {name}. ")
     lines = [wrong + D.where_hint(array, right), D.show_slice(array, right)]
-    pattern = D.pattern_hint(array, right, list(zip(spec.args, case.args)))
+    pattern = D.pattern_hint(array, right, list(zip(spec.args, case.args)), large="large" in case.label)
     lines.append(f"  Likely mistake: {hint}" if hint else "  " + (pattern or (
         "no typical mistake gives these numbers. Work out one wrong value by hand from the docstring's "
         "formula with the inputs above, then follow your code for that same value.")))
@@ -233,8 +239,10 @@ def _swapped(arrays, expected, names):
 
 
 def _known_mistake(spec, case, arrays, bad, error=None):
-    """The hint of the first known mistake that gives the learner's output (or error) on this case
-    and, like the learner's function, cnn_lib's answers on every earlier case."""
+    """The hint of the known mistake that gives the learner's output (or error) on this case and, like
+    the learner's function, cnn_lib's answers on every earlier case. Mistakes matching every output are
+    preferred to those matching only the wrong ones; when several remain, all are named, as possible."""
+    hints = {True: [], False: []}                               # matches every output / only the wrong ones
     for wrong in spec.wrongs:
         args = case.make()
         run = D.call(wrong.fn, args, quiet=True)
@@ -242,13 +250,22 @@ def _known_mistake(spec, case, arrays, bad, error=None):
             continue
         if error is not None:
             same = run.error is not None and type(run.error) is type(error) and str(run.error) == str(error)
-        else:
-            theirs = None if run.error is not None else _parts(spec, run.result, args)
-            same = isinstance(theirs, tuple) and all(
-                D.same(arrays[i], np.asarray(theirs[i], dtype=float)) for i in bad)
-        if same and _passes_earlier(spec, case, wrong):
-            return wrong.hint
-    return ""
+            if same and _passes_earlier(spec, case, wrong):
+                return wrong.hint
+            continue
+        theirs = None if run.error is not None else _parts(spec, run.result, args)
+        match = (lambda a, t: a.shape == np.shape(t)) if wrong.shape else (
+            lambda a, t: D.same(a, np.asarray(t, dtype=float)))
+        if not (isinstance(theirs, tuple) and all(match(arrays[i], theirs[i]) for i in bad)):
+            continue
+        every = all(D.same(a, np.asarray(t, dtype=float)) for a, t in zip(arrays, theirs))
+        if wrong.hint not in hints[every] and _passes_earlier(spec, case, wrong):
+            hints[every].append(wrong.hint)
+    found = hints[True] or hints[False]
+    if len(found) > 1:
+        return "possibly one of these (this case cannot tell them apart): " + " OR ".join(
+            f"({k}) {hint}" for k, hint in enumerate(found, 1))
+    return found[0] if found else ""
 
 
 def _passes_earlier(spec, case, wrong):
@@ -256,6 +273,8 @@ def _passes_earlier(spec, case, wrong):
     for earlier in spec.cases[:spec.cases.index(case)]:
         args, ref_args = earlier.make(), earlier.make()
         run = D.call(wrong.fn, args, quiet=True)
+        if isinstance(run.error, CannotShow):                  # the mistake changes nothing in that case
+            continue
         theirs = None if run.error is not None else _parts(spec, run.result, args)
         expected = _parts(spec, spec.reference(*ref_args), ref_args)
         if not isinstance(theirs, tuple) or not all(D.same(t, e) for t, e in zip(theirs, expected)):

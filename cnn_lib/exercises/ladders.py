@@ -13,7 +13,7 @@ from ..layers import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential
 from ..losses import softmax, softmax_cross_entropy
 from ..optim import SGD
 from ..train import train_step
-from .implement import Case, Spec, Wrong, exercise
+from .implement import Case, CannotShow, Spec, Wrong, exercise
 
 
 def ints(seed, *shape, low=-3, high=4):
@@ -27,7 +27,7 @@ def normal(seed, *shape, scale=1.0):
 
 def cannot_show():
     """Called by a wrong variant in a case where its mistake makes no difference: no match there."""
-    raise LookupError("this mistake cannot show in this case")
+    raise CannotShow("this mistake cannot show in this case")
 
 
 # ---------------------------------------------------------------- notebook 03: the output size
@@ -89,7 +89,12 @@ exercise(Spec(
      Wrong("you averaged: a node is the SUM of kernel * window, not its mean.",
            lambda x, k, i, j: _node(x, k, i, j) / k.size),
      Wrong("you summed the window without the kernel's weights: multiply each pixel by its weight first.",
-           lambda x, k, i, j: _node_at(x, np.ones_like(k), i, j))],
+           lambda x, k, i, j: _node_at(x, np.ones_like(k), i, j)),
+     Wrong("your loops stop one short: range(KH - 1) misses the kernel's last row (and range(KW - 1) its last "
+           "column); range(KH) and range(KW) cover the whole kernel.",
+           lambda x, k, i, j: _node_at(x, k[:-1, :-1], i, j)),
+     Wrong("you returned the products kernel * window: a node is their SUM, one number (np.sum).",
+           lambda x, k, i, j: np.ones(k.shape), shape=True)],
     library="cnn_lib.functional.conv2d_naive, whose inner line computes one node"))
 
 
@@ -111,8 +116,8 @@ exercise(Spec(
      Case("stride 2", (ints(7, 1, 1, 5, 5), ints(8, 1, 1, 3, 3), np.array([0.0]), 2, 0)),
      Case("padding 1", (ints(9, 1, 1, 3, 3), ints(10, 1, 1, 3, 3), np.array([0.5]), 1, 1)),
      Case("a batch of 2 images", (ints(11, 2, 1, 3, 3), ints(12, 1, 1, 2, 2), np.array([0.5]), 1, 0)),
-     Case("general: batch 2, 3 channels, 4 kernels of 3x2, 7x6 input, stride 2, padding 1, large values",
-          (normal(13, 2, 3, 7, 6, scale=100), normal(14, 4, 3, 3, 2), normal(15, 4), 2, 1))],
+     Case("general: batch 2, 3 channels, 4 kernels of 4x2, 9x5 input, stride 2 (a pixel left over), padding 1, "
+          "large values", (normal(13, 2, 3, 9, 5, scale=100), normal(14, 4, 3, 4, 2), normal(15, 4), 2, 1))],
     [Wrong("you flipped the kernel (true convolution). CNN layers compute cross-correlation: "
            "weight[o, c, a, b] multiplies x[n, c, i*stride + a, j*stride + b], no flip.",
            lambda x, w, b, s, p: F.conv2d(x, w[:, :, ::-1, ::-1], b, s, p)),
@@ -145,8 +150,49 @@ exercise(Spec(
      Wrong("rows and columns are swapped in the output: y[n, o, i, j] is row i, column j.",
            lambda x, w, b, s, p: F.conv2d(x, w, b, s, p).swapaxes(2, 3)),
      Wrong("you averaged each window (np.mean): a node is the SUM of weight * patch, plus the bias.",
-           lambda x, w, b, s, p: F.conv2d(x, w / w[0].size, b, s, p))],
+           lambda x, w, b, s, p: F.conv2d(x, w / w[0].size, b, s, p)),
+     Wrong("you rounded the output size up (ceil): frameworks floor, floor((H + 2*padding - KH) / stride) + 1; "
+           "a window that would stick out of the padded input is not used.",
+           lambda x, w, b, s, p: _shaped(x, w, s, p, (x.shape[2] + 2 * p - w.shape[2] + s - 1) // s + 1,
+                                         (x.shape[3] + 2 * p - w.shape[3] + s - 1) // s + 1), shape=True),
+     Wrong("the output's width came from the height: OW = floor((W + 2*padding - KW) / stride) + 1 uses W, "
+           "the input's width.", lambda x, w, b, s, p: _shaped(x, w, s, p, ow=output_size(x.shape[2], w.shape[3], s, p)),
+           shape=True),
+     Wrong("the kernel's width was taken from its height (a square kernel assumed): KH, KW = weight.shape[2:].",
+           lambda x, w, b, s, p: _shaped(x, w, s, p, ow=output_size(x.shape[3], w.shape[2], s, p)), shape=True),
+     Wrong("your loops stop one short: range(OH - 1) misses the last row of the output (and range(OW - 1) the "
+           "last column); loop over range(OH) and range(OW).", lambda x, w, b, s, p: _last_left(F.conv2d(x, w, b, s, p))),
+     Wrong("the padding is all on one side: np.pad(x, ..., (padding, padding)) puts `padding` zeros before AND "
+           "after the map, so the windows stay centred.",
+           lambda x, w, b, s, p: F.conv2d(np.pad(x, ((0, 0), (0, 0), (0, 2 * p), (0, 2 * p))), w, b, s, 0)
+           if p else cannot_show()),
+     Wrong("every example got the first one's output: inside the batch loop read x[n], not x[0].",
+           lambda x, w, b, s, p: np.repeat(F.conv2d(x[:1], w, b, s, p), len(x), axis=0) if len(x) > 1 else cannot_show()),
+     Wrong("the stride was applied twice: window (i, j) starts at row i*stride (not i*stride*stride).",
+           lambda x, w, b, s, p: _conv_starts(x, w, b, s, p, lambda i: i * s * s) if s > 1 else cannot_show())],
     library="cnn_lib.functional.conv2d_naive, then the vectorized cnn_lib.functional.conv2d (im2col)"))
+
+
+def _shaped(x, w, s, p, oh=None, ow=None):
+    """Zeros of shape (N, C_out, oh, ow) (None: the right size), for a mistake seen in the output's shape alone."""
+    right = _out_shape(x, w, s, p)
+    size = (oh or right[0], ow or right[1])
+    return np.zeros((x.shape[0], w.shape[0]) + size) if size != right else cannot_show()
+
+
+def _last_left(y):
+    """y with its last row and column left unwritten (zeros)."""
+    y = y.copy()
+    y[:, :, -1], y[:, :, :, -1] = 0, 0
+    return y
+
+
+def _conv_starts(x, w, b, s, p, start):
+    """The output of the right size, node i reading the window at row start(i) (column start(j)), kept inside."""
+    oh, ow = _out_shape(x, w, s, p)
+    full = F.conv2d(x, w, b, 1, p)                            # every window position: stride 1
+    rows, cols = (np.minimum(start(np.arange(n)), full.shape[axis] - 1) for n, axis in ((oh, 2), (ow, 3)))
+    return full[:, :, rows][:, :, :, cols]
 
 
 def _pad_with_negative_slice(x, p):
@@ -177,8 +223,8 @@ exercise(Spec(
      Case("stride 1: overlapping windows", (ints(3, 1, 1, 3, 3), 2, 1)),
      Case("3x3 windows with stride 2", (ints(4, 1, 1, 5, 5), 3, 2)),
      Case("batch 2, 3 channels, 6x4 maps", (ints(5, 2, 3, 6, 4), 2, None)),
-     Case("general: batch 2, 2 channels, 7x9, 3x3 windows, stride 2, large values",
-          (normal(6, 2, 2, 7, 9, scale=1000), 3, 2))],
+     Case("general: batch 2, 2 channels, 8x9, 3x3 windows, stride 2 (a row left over), large values",
+          (normal(6, 2, 2, 8, 9, scale=1000), 3, 2))],
     [Wrong("you averaged: this is max pooling, each node is the LARGEST value of its window.",
            lambda x, k, s: _pool_windows(x, k, k if s is None else s, np.mean)),
      Wrong("you stored where the maximum is (np.argmax), not its value: use window.max().",
@@ -200,6 +246,15 @@ exercise(Spec(
                                          lambda v, axis: np.take_along_axis(
                                              v.reshape(v.shape[:4] + (-1,)),
                                              np.abs(v).reshape(v.shape[:4] + (-1,)).argmax(-1)[..., None], -1)[..., 0])),
+     Wrong("you took the largest absolute value: max pooling keeps the largest value, sign included.",
+           lambda x, k, s: _pool_windows(x, k, k if s is None else s, lambda v, axis: np.abs(v).max(axis=axis))),
+     Wrong("you rounded the output size up (ceil): frameworks floor, floor((H - kernel_size) / stride) + 1; a "
+           "window that would stick out of the input is not used (PyTorch's ceil_mode=False).",
+           lambda x, k, s: np.zeros(x.shape[:2] + tuple(-(-(n - k) // (s or k)) + 1 for n in x.shape[2:]))
+           if any((n - k) % (s or k) for n in x.shape[2:]) else cannot_show(), shape=True),
+     Wrong("each window is one pixel short: x[i*s : i*s + kernel_size] takes kernel_size pixels (the end of a "
+           "slice is left out), so do not subtract 1.",
+           lambda x, k, s: _pool_windows(x, k - 1, k if s is None else s, np.max, _pool_size(x, k, s)) if k > 1 else cannot_show()),
      Wrong("the maximum was taken across the channels: pool each channel's map on its own.",
            lambda x, k, s: np.broadcast_to(F.max_pool2d(x, k, s).max(axis=1, keepdims=True),
                                            F.max_pool2d(x, k, s).shape))],
@@ -207,6 +262,10 @@ exercise(Spec(
 
 
 # ---------------------------------------------------------------- notebook 01: softmax
+def _exp_rows(z):
+    return np.exp(z - z.max(axis=1, keepdims=True))
+
+
 exercise(Spec(
     "softmax", ("logits",), ("probabilities",), softmax,
     [Case("one row of 3 scores", (np.array([[1.0, 2.0, 0.5]]),)),
@@ -222,6 +281,10 @@ exercise(Spec(
            lambda z: np.exp(z - z.max(1, keepdims=True)) / np.exp(z - z.max(1, keepdims=True)).sum(axis=1)),
      Wrong("the whole batch was normalised together: divide each row by its own sum (axis=1, keepdims=True).",
            lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum()),
+     Wrong("the whole batch was normalised together: divide each row by its own sum (axis=1, keepdims=True).",
+           lambda z: _exp_rows(z) / _exp_rows(z).sum()),
+     Wrong("you returned log-softmax (the log of the probabilities, all negative): softmax is exp(z) / sum(exp(z)) "
+           "in each row, without a log.", lambda z: np.log(_exp_rows(z) / _exp_rows(z).sum(axis=1, keepdims=True))),
      Wrong("you forgot to normalise: divide exp(scores) by their sum in each row.", lambda z: np.exp(z)),
      Wrong("that is the sigmoid, 1 / (1 + exp(-z)), one score at a time: softmax divides exp(z) by the sum "
            "of exp over the whole row, so the row sums to 1.", lambda z: 1 / (1 + np.exp(-z))),
@@ -281,6 +344,8 @@ exercise(Spec(
            lambda dy, x, w: (dy @ w, dy.T @ x / len(x), dy.sum(0))),
      Wrong("dweight holds only the last example: a loop over the batch with = overwrote; use += (or dy.T @ x).",
            lambda dy, x, w: (dy @ w, dy[-1:].T @ x[-1:], dy.sum(0))),
+     Wrong("dbias is all zeros: it was never filled in. Each bias is added to every example, so dbias = dy.sum(axis=0).",
+           lambda dy, x, w: (dy @ w, dy.T @ x, np.zeros(w.shape[0]))),
      Wrong("dx used weight.T: y = x @ weight.T, so dx = dy @ weight (shape (N, in)).",
            lambda dy, x, w: (dy @ w.T, dy.T @ x, dy.sum(0)), raises=True)],
     library="cnn_lib.functional.linear_backward"))
@@ -298,6 +363,14 @@ def _ce_naive(z, labels, mean_loss=True, mean_grad=True, sign=1, one_hot=True, s
     if one_hot:
         grad[np.arange(n), labels] -= 1
     return (loss.mean() if mean_loss else loss.sum()), (sign or 1) * grad / (n if mean_grad else 1)
+
+
+def _ce_columns(z, t):
+    """The N x N slip: p[:, labels] for the loss and d[:, labels] -= 1 for the gradient."""
+    p = softmax(z)
+    d = p.copy()
+    d[:, t] -= 1
+    return -np.log(p[:, t]).mean(), d / len(z)
 
 
 exercise(Spec(
@@ -320,6 +393,15 @@ exercise(Spec(
            lambda z, t: _ce_naive(z, t, one_hot=False)),
      Wrong("exp(1000) overflowed (inf / inf = nan): subtract each row's maximum from the logits before exp "
            "(log-sum-exp); the loss does not change.", lambda z, t: _ce_naive(z, t, sign=0)),
+     Wrong("p[:, labels] (or d[:, labels]) takes every label's column in EVERY row (an N x N block): take one "
+           "entry per row, p[np.arange(N), labels], and subtract 1 there only.", lambda z, t: _ce_columns(z, t)),
+     Wrong("p[:, labels] (or d[:, labels]) takes every label's column in EVERY row (an N x N block): take one "
+           "entry per row, p[np.arange(N), labels], and subtract 1 there only.",
+           lambda z, t: (_ce_naive(z, t)[0], _ce_columns(z, t)[1])),
+     Wrong("the log is missing: the loss is the mean of -log p[label], not of -p[label].",
+           lambda z, t: (-softmax(z)[np.arange(len(z)), t].mean(), _ce_naive(z, t)[1])),
+     Wrong("the gradient used the raw logits: dlogits = (softmax(logits) - one_hot) / N, with the probabilities.",
+           lambda z, t: (_ce_naive(z, t)[0], (z - np.eye(z.shape[1])[t]) / len(z))),
      Wrong("you subtracted the largest logit of the whole batch: a row far below it underflows (exp gives 0, "
            "log 0 = -inf). Subtract each row's own maximum (axis=1, keepdims=True).",
            lambda z, t: _ce_naive(z, t, shift=z.max()))],
@@ -401,7 +483,12 @@ exercise(Spec(
            lambda dy, x, w, s, p: F.conv2d_backward_naive(dy, x, w.swapaxes(2, 3), s, p)[:1]
            + F.conv2d_backward_naive(dy, x, w, s, p)[1:]),
      Wrong("dweight was divided by the batch size: dy already holds the 1/N of the mean loss.",
-           lambda dy, x, w, s, p: (lambda g: (g.dx, g.dweight / len(x), g.dbias))(F.conv2d_backward_naive(dy, x, w, s, p)))],
+           lambda dy, x, w, s, p: (lambda g: (g.dx, g.dweight / len(x), g.dbias))(F.conv2d_backward_naive(dy, x, w, s, p))),
+     Wrong("dweight was computed from the unpadded x: the forward pass read windows of the PADDED input, so "
+           "dweight sums dy times the padded windows (pad x first, as in the forward pass).",
+           lambda dy, x, w, s, p: (lambda g: (g.dx, F.conv2d_backward_naive(
+               dy, np.pad(x, ((0, 0), (0, 0), (0, 2 * p), (0, 2 * p))), w, s, 0).dweight, g.dbias))(
+               F.conv2d_backward_naive(dy, x, w, s, p)) if p else cannot_show())],
     library="cnn_lib.functional.conv2d_backward_naive, then the vectorized cnn_lib.functional.conv2d_backward"))
 
 
@@ -470,6 +557,12 @@ exercise(Spec(
            "window's maximum and 0 elsewhere.", lambda dy, x, k, s: dy.copy()),
      Wrong("dy was ignored: the maximum gets the incoming gradient dy[n, c, i, j], not 1.",
            lambda dy, x, k, s: _pool_back(np.ones_like(dy), x, k, s, lambda d, win, g: d + g * _first_max(win))),
+     Wrong("dx started from x (x.copy()): start from zeros (np.zeros_like(x)); a pixel that is no window's "
+           "maximum gets gradient 0.", lambda dy, x, k, s: _pool_back(dy, x, k, s, lambda d, win, g: d + g * _first_max(win)) + x),
+     Wrong("dx started from x (x.copy()): start from zeros (np.zeros_like(x)); a pixel that is no window's "
+           "maximum gets gradient 0.",
+           lambda dy, x, k, s: np.where(_pool_back(np.ones_like(dy), x, k, s, lambda d, win, g: d + g * _first_max(win)) > 0,
+                                        _pool_back(dy, x, k, s, lambda d, win, g: d + g * _first_max(win)), x)),
      Wrong("with stride=None the stride is the kernel size (windows side by side), as in the forward pass.",
            lambda dy, x, k, s: _pool_back(dy, x, k, 1, lambda d, win, g: d + g * _first_max(win))
            if s is None else cannot_show())],
@@ -509,7 +602,11 @@ exercise(Spec(
      Wrong("the velocity you returned is the old one: return the updated v, the next step needs it.",
            lambda w, g, v, lr, m: (w - lr * (m * v + g), v.copy())),
      Wrong("the weight ignores the velocity: w -= lr * v, where v = momentum*v + grad.",
-           lambda w, g, v, lr, m: (w - lr * g, m * v + g))],
+           lambda w, g, v, lr, m: (w - lr * g, m * v + g)),
+     Wrong("the learning rate is missing from the step: w <- w - lr * v.",
+           lambda w, g, v, lr, m: (w - (m * v + g), m * v + g)),
+     Wrong("momentum multiplies the wrong term: it scales the OLD velocity, v = momentum * velocity + grad.",
+           lambda w, g, v, lr, m: (w - lr * (v + m * g), v + m * g))],
     library="cnn_lib.SGD.step (cnn_lib/optim.py), which updates every layer's weights in place"))
 
 
@@ -539,16 +636,19 @@ def _params_after(args):
             for i, layer in enumerate(args[0].layers) for name in sorted(layer.params)]
 
 
-def _variant_step(model, optimizer, x, y, backward=True, steps=1, scale=1.0, loss_after=False, probs=False):
+def _variant_step(model, optimizer, x, y, backward=True, steps=1, scale=1.0, loss_after=False, probs=False,
+                  logits_after=False, loss_scale=1.0, softmax_first=False):
     logits = model.forward(x)
-    loss, dlogits = softmax_cross_entropy(logits, y)
+    loss, dlogits = softmax_cross_entropy(softmax(logits) if softmax_first else logits, y)
     if backward:
         model.backward(scale * dlogits)
     for _ in range(steps):
         optimizer.step()
     if loss_after:
         loss = softmax_cross_entropy(model.forward(x), y)[0]
-    return loss, softmax(logits) if probs else logits
+    if logits_after:
+        logits = model.forward(x)
+    return loss * loss_scale, softmax(logits) if probs else logits
 
 
 exercise(Spec(
@@ -575,6 +675,13 @@ exercise(Spec(
      Wrong("the weights moved twice: call optimizer.step() once per iteration.",
            lambda m, o, x, y: _variant_step(m, o, x, y, steps=2), raises=True),
      Wrong("you returned probabilities: return the logits, model.forward(x) itself (softmax is inside the loss).",
-           lambda m, o, x, y: _variant_step(m, o, x, y, probs=True))],
+           lambda m, o, x, y: _variant_step(m, o, x, y, probs=True)),
+     Wrong("you returned the logits of a second forward pass, after the step: return the logits the loss was "
+           "computed from (the forward pass before optimizer.step()).",
+           lambda m, o, x, y: _variant_step(m, o, x, y, logits_after=True)),
+     Wrong("the loss is N times too large: softmax_cross_entropy already returns the MEAN over the batch; "
+           "return it as it is.", lambda m, o, x, y: _variant_step(m, o, x, y, loss_scale=float(len(x)))),
+     Wrong("softmax was applied before the loss: softmax_cross_entropy takes the logits and applies softmax "
+           "itself.", lambda m, o, x, y: _variant_step(m, o, x, y, softmax_first=True))],
     library="cnn_lib.train_step (cnn_lib/train.py), which fit() calls once per batch",
     pure=False, after=_params_after))
