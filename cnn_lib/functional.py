@@ -54,9 +54,17 @@ def _conv_args(func, x, weight, bias, stride, padding):
     return x, weight, bias, s, p, OH, OW
 
 
+def _refuse_nhwc(func, x):
+    """Refuse x (N, H, W, C) given for (N, C, H, W): square images (axis 1 == axis 2) with 1 or 3 'columns'."""
+    if x.shape[3] in (1, 3) and x.shape[1] == x.shape[2] > 4:
+        fail(func, "x", "(N, C, H, W), channels on axis 1", f"shape {x.shape}, which looks like (N, H, W, C) "
+             f"with {x.shape[3]} channel(s) last", NHWC_HINT)
+
+
 def _window_args(func, x, KH, KW, stride, padding):
     """Validate ``windows``' and ``im2col``'s arguments; return ``(x, KH, KW, stride, padding)``."""
-    x = check_array(func, "x", x, 4, "(N, C, H, W)", NCHW_HINT, finite=False)
+    x = check_array(func, "x", x, 4, "(N, C, H, W)", NCHW_HINT)
+    _refuse_nhwc(func, x)
     KH, KW = (check_int(func, name, k, 1, "Hint: 3 for a 3x3 window.") for name, k in (("KH", KH), ("KW", KW)))
     stride, padding = check_int(func, "stride", stride, 1, STRIDE_HINT), check_int(func, "padding", padding, 0)
     check_size(func, "the padded input", x.shape[0] * x.shape[1] * (x.shape[2] + 2 * padding) * (x.shape[3] + 2 * padding))
@@ -148,7 +156,8 @@ def im2col(x, KH, KW, stride=1, padding=0):
     walks along an image row (long runs of neighbouring pixels), and the transpose of that
     contiguous (C*KH*KW, N*OH*OW) matrix is returned: same values, a view, no second copy.
     """
-    win = _windows(*_window_args("im2col", x, KH, KW, stride, padding))
+    x, KH, KW, stride, padding = _window_args("im2col", x, KH, KW, stride, padding)   # np.array([3]) -> 3
+    win = _windows(x, KH, KW, stride, padding)
     check_size("im2col", "the im2col matrix", win.size, win.itemsize, "Hint: use a smaller batch or fewer channels.")
     N, C, OH, OW = win.shape[:4]
     # (N, C, OH, OW, KH, KW) -> (C, KH, KW, N, OH, OW) -> (C*KH*KW, N*OH*OW), contiguous copy
@@ -235,6 +244,7 @@ def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None):
 def _pool_args(func, x, kernel_size, stride):
     """Validate a pooling's arguments; return ``(x, k, stride, OH, OW)``."""
     x = check_array(func, "x", x, 4, "(N, C, H, W)", NCHW_HINT)
+    _refuse_nhwc(func, x)
     k = check_int(func, "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")
     s = k if stride is None else check_int(func, "stride", stride, 1, STRIDE_HINT)
     H, W = x.shape[2:]

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import functional as F
 from . import functional_blocks as FB
-from ._checks import NCHW_HINT, NHWC_HINT, check_array, check_bool, check_int, check_size, checked_once, fail, show
+from ._checks import NCHW_HINT, NHWC_HINT, called_as, check_array, check_bool, check_int, check_size, checked_once, fail, show
 from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size
 
 _rng = np.random.default_rng(0)
@@ -243,7 +243,8 @@ class MaxPool2d(Layer):
         if self.kernel_size > min(x.shape[2:]):
             fail("MaxPool2d.forward", "x's height and width", f"at least kernel_size = {self.kernel_size}",
                  f"shape {x.shape}", NHWC_HINT if x.shape[3] in (1, 3, 4) and x.shape[2] > 4 else "Hint: pool less often.")
-        return self._remember(F.max_pool2d(x, self.kernel_size, self.stride), x=x)
+        with called_as("MaxPool2d.forward"):
+            return self._remember(F.max_pool2d(x, self.kernel_size, self.stride), x=x)
 
     def backward(self, dy):
         dy, c = self._saved(dy)

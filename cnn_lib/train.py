@@ -93,7 +93,9 @@ def evaluate(model, x, y, batch_size=500):
     """Mean loss and accuracy (fraction correct) on ``(x, y)``: returns ``(loss, accuracy)``."""
     _check_model("evaluate", model)
     x, y = _check_data("evaluate", x, y)
-    logits = predict(model, x, batch_size)
+    batch_size = check_int("evaluate", "batch_size", batch_size, 1, "Hint: e.g. 500.")
+    with _named("evaluate"):
+        logits = predict(model, x, batch_size)
     if y.max() >= logits.shape[1]:
         fail("evaluate", "y", f"class ids in 0..{logits.shape[1] - 1} (the model gives {logits.shape[1]} scores)",
              y.max(), "Hint: the output layer needs one score per class, e.g. Linear(..., 10) for the digits.")
@@ -109,9 +111,11 @@ def train_step(model, optimizer, x, y):
     _check_model("train_step", model, optimizer)
     with _named("train_step"), np.errstate(over="ignore", invalid="ignore"):   # an overflow is refused below
         logits = model.forward(x)
-        if not np.isfinite(logits).all():
-            raise FloatingPointError(f"the model's output (logits) must be finite numbers, got NaN or inf, so the "
-                                     f"loss is NaN. {LR_HINT}")
+        peak = np.abs(logits).max() if logits.size else 0.0
+        if not peak < 1e15:                                  # NaN, inf, or a blow-up on its way to inf
+            raise FloatingPointError(f"the model's output (logits) must be finite numbers of a sane size (< 1e15), "
+                                     f"got {'NaN or inf' if not np.isfinite(peak) else f'{peak:.3g}'}: training "
+                                     f"has diverged. {LR_HINT}")
         loss, dlogits = softmax_cross_entropy(logits, y)
         model.backward(dlogits)
         optimizer.step()

@@ -9,7 +9,10 @@ import copy
 import inspect
 import linecache
 import numbers
+import signal
 import textwrap
+import threading
+import time
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -17,6 +20,36 @@ from dataclasses import dataclass
 import numpy as np
 
 RTOL, ATOL = 1e-6, 1e-9
+TIME_LIMIT = 5.0            # seconds per call of the learner's function: longer is an infinite loop
+
+
+class _TimeUp(Exception):
+    """The learner's function ran past TIME_LIMIT (raised by the SIGALRM timer inside it)."""
+
+
+def _ring(signum, frame):
+    raise _TimeUp(f"did not finish within {TIME_LIMIT:g} s")
+
+
+def _timed(fn, args):
+    """``fn(*args)`` stopped after TIME_LIMIT by a SIGALRM timer; without one (not the main thread, no
+    signals on this system) it runs unlimited. A timer already running (a test runner's) is restored."""
+    try:
+        outer = signal.getitimer(signal.ITIMER_REAL)[0]
+        if outer and outer <= TIME_LIMIT:                    # an outer timer fires first: leave it alone
+            return fn(*args)
+        old = signal.signal(signal.SIGALRM, _ring)
+    except (AttributeError, ValueError, OSError):             # Windows, or not the main thread
+        return fn(*args)
+    start = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT)
+    try:
+        return fn(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
 
 
 # ---------------------------------------------------------------- running the learner's code
@@ -64,7 +97,7 @@ def call(fn, args, quiet=False):
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 return Run(result=fn(*args))
-        return Run(result=fn(*args))
+        return Run(result=_timed(fn, args) if threading.current_thread() is threading.main_thread() else fn(*args))
     except KeyboardInterrupt:
         raise
     except BaseException as error:                              # noqa: BLE001, the learner's code may raise anything

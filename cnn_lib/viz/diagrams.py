@@ -6,10 +6,13 @@ Fonts are at least 10 pt at dpi 100. Colours are colour-blind safe and never the
 boxes of layers that learn are light viridis green *and* say how many parameters they hold;
 forward arrows are solid purple, backward (gradient) arrows dashed orange (PuOr's two ends).
 """
+import numbers
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
+from .._checks import fail
 from ..arithmetic import leftover, output_size
 from ..functional import conv2d
 from ..layers import Conv2d, Linear, MaxPool2d
@@ -113,6 +116,9 @@ def stride_grid_figure(n, kernel_size, stride):
     """Every position of a kernel with ``stride`` on an n×n input (no padding): the positions along
     one row as lanes, the grid with every window's top-left corner, the output grid, and the count."""
     k, s = kernel_size, stride
+    if isinstance(n, numbers.Integral) and not 1 <= n <= 64:          # n x n cells to draw (kernel_starts checks the rest)
+        fail("stride_grid_figure", "n", "a whole number in 1..64 (an n x n grid is drawn)", n,
+             "Hint: the figure is for small examples, e.g. stride_grid_figure(7, 3, 2).")
     starts, out, rest = kernel_starts(n, k, s), output_size(n, k, stride=s), leftover(n, k, stride=s)
     W, H = 8.4, 6.0                                                  # inches
     fig = plt.figure(figsize=(W, H), dpi=100)
