@@ -153,6 +153,9 @@ class Layer:
         if not self.cache:
             fail(func, "backward", "called after forward", "a call before any forward pass (nothing is saved)",
                  "Hint: run y = layer.forward(x) first, then layer.backward(dy) with dy shaped like y.", RuntimeError)
+        if isinstance(dy, (list, tuple)):                # a nested list: in the dtype the forward pass used
+            dy = check_array(func, "dy", dy).astype(next((v.dtype for v in self.cache.values() if isinstance(
+                v, np.ndarray) and v.dtype.kind == "f"), np.float64))
         dy = check_array(func, "dy", dy)
         if dy.shape != self.cache["y_shape"]:
             fail(func, "dy (the gradient of forward's output)", f"of the output's shape {self.cache['y_shape']}",

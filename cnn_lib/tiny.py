@@ -13,7 +13,7 @@ widget :class:`~cnn_lib.widgets.training_stepper.TrainingStepper` uses the same 
 """
 import numpy as np
 
-from ._checks import called_as, check_int, check_real
+from ._checks import called_as, check_int, check_real, fail
 from .losses import softmax_cross_entropy
 from .models import tiny_cnn  # noqa: F401  (the network is a preset; notebook 04 imports it from here)
 from .train import _check_model, train_step
@@ -66,6 +66,9 @@ def train(model, optimizer, x, y, iterations, start=0):
     Returns a list of ``iterations`` floats: ``loss_on(model, x, y)`` after each update.
     """
     iterations = check_int("train", "iterations", iterations, 0, "Hint: e.g. 10.")
+    if iterations > 10**5:                                   # about 1 ms each: more would run for minutes
+        fail("train", "iterations", "at most 100,000 (the tiny data is learnt in a few dozen)", iterations,
+             "Hint: e.g. 10; call train again to go on (start=...).")
     start = check_int("train", "start", start, 0, "Hint: the first iteration's number, 0 for a fresh model.")
     losses = []
     for i in range(start, start + iterations):

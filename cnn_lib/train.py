@@ -46,10 +46,11 @@ def _check_model(func, model, optimizer=None):
     if isinstance(model, type) or not (hasattr(model, "forward") and hasattr(model, "backward")):
         fail(func, "model", "a model (with forward and backward), e.g. a Sequential", show(model),
              "Hint: pass the model built with Sequential(...), with its parentheses.", TypeError)
-    if optimizer is not None:
-        if not callable(getattr(optimizer, "step", None)):
+    if optimizer is not None or func in ("fit", "train_step"):
+        if isinstance(optimizer, type) or not callable(getattr(optimizer, "step", None)):
             fail(func, "optimizer", "an optimizer, e.g. SGD(model, lr=0.01)", show(optimizer),
-                 "Hint: the order is fit(model, optimizer, x, y).", TypeError)
+                 "Hint: the order is fit(model, optimizer, x, y), with an optimizer built as SGD(model, lr=0.01).",
+                 TypeError)
         if getattr(optimizer, "model", model) is not model:
             fail(func, "optimizer", "built for this model", "an optimizer built for another model object",
                  "Hint: after rebuilding the model (re-running its cell), rebuild the optimizer too: "
@@ -64,6 +65,9 @@ def _check_data(func, x, y=None):
     if y is None:
         return x
     y = as_array(func, "y", y, "(N,)")
+    if x.ndim < 4 and y.ndim == 1 and len(x) != len(y):
+        fail(func, "x", "a batch (N, C, H, W) with one example per label", f"shape {x.shape} for {len(y)} labels",
+             NCHW_HINT)
     if y.ndim != 1:
         fail(func, "y", "1-D (N,): one class id per example", f"shape {y.shape}",
              "Hint: for one-hot labels use y.argmax(axis=1)." if y.ndim == 2 else "Hint: y[:N], one label per example.")
@@ -92,6 +96,8 @@ def predict(model, x, batch_size=500):
 def evaluate(model, x, y, batch_size=500):
     """Mean loss and accuracy (fraction correct) on ``(x, y)``: returns ``(loss, accuracy)``."""
     _check_model("evaluate", model)
+    if y is None:
+        fail("evaluate", "y", "the labels (N,) of x", "None", "Hint: evaluate(model, x, y).", TypeError)
     x, y = _check_data("evaluate", x, y)
     batch_size = check_int("evaluate", "batch_size", batch_size, 1, "Hint: e.g. 500.")
     with _named("evaluate"):
@@ -130,6 +136,8 @@ def fit(model, optimizer, x, y, epochs=1, batch_size=64, seed=0, validation=None
     held-out loss and accuracy per epoch. ``on_step(StepInfo)`` is called after each iteration.
     """
     _check_model("fit", model, optimizer)
+    if y is None:
+        fail("fit", "y", "the labels (N,) of x", "None", "Hint: fit(model, optimizer, x, y).", TypeError)
     x, y = _check_data("fit", x, y)
     epochs = check_int("fit", "epochs", epochs, 1, "Hint: one epoch is one pass over the training data.")
     batch_size = check_int("fit", "batch_size", batch_size, 1, "Hint: 64 is common.")

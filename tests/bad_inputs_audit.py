@@ -126,3 +126,54 @@ def check_with_short_limit(fn):
 
 add("cnn_lib.exercises.check_implementation", lambda: check_with_short_limit(endless_softmax),
     feedback(False, "did not finish within 0.2 s", "infinite loop"))
+
+
+# -- second round: fit / evaluate mistakes, tiny.train's bound, dy as a nested list, widgets refusing, figures
+X8, Y8 = T.tiny_data()
+add("cnn_lib.train.fit", lambda: fit(models.tiny_cnn(), None, X8, Y8), TypeError)
+add("cnn_lib.train.fit", lambda: fit(models.tiny_cnn(), SGD, X8, Y8), TypeError)
+add("cnn_lib.train.fit", lambda: fit(m := models.tiny_cnn(), SGD(m), X8, None), TypeError)
+add("cnn_lib.train.evaluate", lambda: cnn_lib.evaluate(models.tiny_cnn(), X8[0, 0], Y8), ValueError)
+add("cnn_lib.tiny.train", lambda: T.train(m := models.tiny_cnn(), SGD(m), X8, Y8, 10**10), ValueError)
+
+
+def backward_list(layer, x):
+    y = layer.forward(x)
+    return layer.backward(np.ones_like(y).tolist()), layer.backward(np.ones_like(y))
+
+
+def same_as_array_dy(pair):
+    from_list, from_array = pair
+    assert from_list.dtype == from_array.dtype
+    np.testing.assert_array_equal(from_list, from_array)
+
+
+add("cnn_lib.layers.Conv2d.backward", lambda: backward_list(cnn_lib.Conv2d(3, 4, 3), x4(2, 3, 8, 8)), same_as_array_dy)
+add("cnn_lib.layers.Linear.backward", lambda: backward_list(cnn_lib.Linear(5, 6), x4(4, 5)), same_as_array_dy)
+
+
+def widget(make):
+    from cnn_lib.widgets import digit_explorer, draw, transposed_explorer
+    return make(type("W", (), dict(TransposedConvExplorer=transposed_explorer.TransposedConvExplorer,
+                                   DigitExplorer=digit_explorer.DigitExplorer, AttackExplorer=draw.AttackExplorer)))
+
+
+add("cnn_lib.widgets.transposed_explorer.TransposedConvExplorer", lambda: widget(lambda w: w.TransposedConvExplorer(n=10)), ValueError)
+add("cnn_lib.widgets.transposed_explorer.TransposedConvExplorer", lambda: widget(lambda w: w.TransposedConvExplorer(stride=0)), ValueError)
+add("cnn_lib.widgets.digit_explorer.DigitExplorer",
+    lambda: widget(lambda w: w.DigitExplorer(models.lenet(), x4(3, 1, 28, 28), [1, 2, 3], names=["only one"])),
+    ValueError)
+add("cnn_lib.widgets.draw.AttackExplorer",
+    lambda: widget(lambda w: w.AttackExplorer(models.lenet(), x4(3, 1, 28, 28), [1, 2, 3], epsilon=0.5)), ValueError)
+add("cnn_lib.widgets.draw.AttackExplorer",
+    lambda: widget(lambda w: w.AttackExplorer(models.lenet(), x4(3, 1, 28, 28), [1, 2, 3], index=3)), ValueError)
+add("cnn_lib.viz.stride.positions_figure", lambda: __import__("cnn_lib.viz.stride").viz.stride.positions_figure(
+    [(10**6, 3, 1)]), ValueError)
+add("cnn_lib.viz.stride.positions_figure", lambda: __import__("cnn_lib.viz.stride").viz.stride.positions_figure(
+    [(12, 4, 3)], titles=["a", "b"]), ValueError)
+add("cnn_lib.viz.stride.positions_figure", lambda: __import__("cnn_lib.viz.stride").viz.stride.positions_figure(
+    [(12, 4, 0)]), ValueError)
+add("cnn_lib.viz.diagrams.stride_grid_figure",
+    lambda: __import__("cnn_lib.viz.diagrams").viz.diagrams.stride_grid_figure(10**5, 3, 1), ValueError)
+add("cnn_lib.viz.diagrams.stride_grid_figure",
+    lambda: __import__("cnn_lib.viz.diagrams").viz.diagrams.stride_grid_figure(5, 7, 1), ValueError)

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from .._checks import fail
+from .._checks import called_as, fail
 from ..arithmetic import leftover, output_size
 from ..functional import conv2d
 from ..layers import Conv2d, Linear, MaxPool2d
@@ -119,7 +119,8 @@ def stride_grid_figure(n, kernel_size, stride):
     if isinstance(n, numbers.Integral) and not 1 <= n <= 64:          # n x n cells to draw (kernel_starts checks the rest)
         fail("stride_grid_figure", "n", "a whole number in 1..64 (an n x n grid is drawn)", n,
              "Hint: the figure is for small examples, e.g. stride_grid_figure(7, 3, 2).")
-    starts, out, rest = kernel_starts(n, k, s), output_size(n, k, stride=s), leftover(n, k, stride=s)
+    with called_as("stride_grid_figure"):
+        starts, out, rest = kernel_starts(n, k, s), output_size(n, k, stride=s), leftover(n, k, stride=s)
     W, H = 8.4, 6.0                                                  # inches
     fig = plt.figure(figsize=(W, H), dpi=100)
     inch = lambda left, bottom, w, h: fig.add_axes((left / W, bottom / H, w / W, h / H))  # noqa: E731

@@ -12,7 +12,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .._checks import fail, show
+from .._checks import called_as, fail, show
 from ..stride_tools import kernel_starts, never_read
 from .canvas import Drawing
 from .style import (CURRENT, EMPTY, GAP, IMAGE, LIMITS, NEVER, PAD, TAP, as_array, cell_borders, grid_image,
@@ -38,7 +38,8 @@ def positions_figure(cases, titles=None, width=8.0):
         if isinstance(n, int) and isinstance(p, int) and n + 2 * p > 500:
             fail("positions_figure", "n + 2*padding", "at most 500 (one drawn cell per pixel)", n + 2 * p,
                  "Hint: draw a learner-sized axis, e.g. (32, 3, 2); stride_tools.kernel_starts counts any size.")
-    lanes = [len(kernel_starts(*c)) for c in cases]
+    with called_as("positions_figure"):
+        lanes = [len(kernel_starts(*c)) for c in cases]
     heights = [0.8 + (0.2 * m if m <= 12 else 0.6 + 0.02 * min(m, 60)) for m in lanes]
     fig, axes = plt.subplots(len(cases), 1, figsize=(width, sum(heights) + 0.5), dpi=80,
                              gridspec_kw=dict(height_ratios=heights), squeeze=False, layout="constrained")
