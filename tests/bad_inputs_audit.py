@@ -177,3 +177,24 @@ add("cnn_lib.viz.diagrams.stride_grid_figure",
     lambda: __import__("cnn_lib.viz.diagrams").viz.diagrams.stride_grid_figure(10**5, 3, 1), ValueError)
 add("cnn_lib.viz.diagrams.stride_grid_figure",
     lambda: __import__("cnn_lib.viz.diagrams").viz.diagrams.stride_grid_figure(5, 7, 1), ValueError)
+
+
+# -- figures: mismatched or missing inputs refused with the figure's name
+def viz(module):
+    import importlib
+    return importlib.import_module(f"cnn_lib.viz.{module}")
+
+
+DIGITS = np.zeros((3, 1, 28, 28))
+add("cnn_lib.viz.training.digits_figure", lambda: viz("training").digits_figure(DIGITS, ["a"]), ValueError)
+add("cnn_lib.viz.training.digits_figure", lambda: viz("training").digits_figure(DIGITS, list("abc"), columns=0),
+    ValueError)
+add("cnn_lib.viz.training.mistakes_figure",
+    lambda: viz("training").mistakes_figure(DIGITS, [1, 2, 3], [0, 0], np.full((3, 10), 0.1)), ValueError)
+add("cnn_lib.viz.training.history_figure", lambda: viz("training").history_figure(cnn_lib.History()), ValueError)
+add("cnn_lib.viz.training.history_figure", lambda: viz("training").history_figure([0.5, 0.4]), TypeError)
+add("cnn_lib.viz.training.confusion_figure", lambda: viz("training").confusion_figure(np.ones((3, 4))), ValueError)
+add("cnn_lib.viz.training.kernels_figure", lambda: viz("training").kernels_figure(None), TypeError)
+add("cnn_lib.viz.backprop.show_panels", lambda: viz("backprop").show_panels([]), TypeError)
+add("cnn_lib.viz.backprop.plot_loss_curves", lambda: viz("backprop").plot_loss_curves([0.5, 0.4]), TypeError)
+add("cnn_lib.viz.backprop.draw_tiny_cnn", lambda: viz("backprop").draw_tiny_cnn(np.zeros((28, 28))), ValueError)
