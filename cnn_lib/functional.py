@@ -76,8 +76,10 @@ def _grad_arg(func, dy, shape):
     """``dy`` as a float array of the forward output's ``shape`` (no broadcasting), else a clear error."""
     dy = check_array(func, "dy", dy)
     if dy.shape != tuple(shape):
+        nhwc = len(shape) == 4 and dy.shape == (shape[0], shape[2], shape[3], shape[1])
         fail(func, "dy (the gradient of the output)", f"of the forward output's shape {tuple(shape)}",
-             f"shape {dy.shape}", "Hint: pass the gradient of this function's output, e.g. np.ones_like(y).")
+             f"shape {dy.shape}", NHWC_HINT.replace("x.", "dy.") if nhwc else NCHW_HINT.replace("x[", "dy[")
+             if dy.ndim < len(shape) else "Hint: pass the gradient of this function's output, e.g. np.ones_like(y).")
     return dy
 
 

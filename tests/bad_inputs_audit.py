@@ -198,3 +198,8 @@ add("cnn_lib.viz.training.kernels_figure", lambda: viz("training").kernels_figur
 add("cnn_lib.viz.backprop.show_panels", lambda: viz("backprop").show_panels([]), TypeError)
 add("cnn_lib.viz.backprop.plot_loss_curves", lambda: viz("backprop").plot_loss_curves([0.5, 0.4]), TypeError)
 add("cnn_lib.viz.backprop.draw_tiny_cnn", lambda: viz("backprop").draw_tiny_cnn(np.zeros((28, 28))), ValueError)
+
+# -- a gradient dy in the wrong layout: the hint names the layout mistake
+X38, W43 = x4(2, 3, 8, 8), x4(4, 3, 3, 3)
+add("cnn_lib.functional.conv2d_backward", lambda: F.conv2d_backward(np.ones((2, 6, 6, 4)), X38, W43), ValueError)
+add("cnn_lib.functional.max_pool2d_backward", lambda: F.max_pool2d_backward(np.ones((4, 4)), X38, 2), ValueError)
