@@ -19,7 +19,8 @@ import numpy as np
 
 from . import functional as F
 from . import functional_blocks as FB
-from ._checks import NCHW_HINT, NHWC_HINT, called_as, check_array, check_bool, check_int, check_size, checked_once, fail, show
+from ._checks import (NCHW_HINT, NHWC_HINT, called_as, check_array, check_bool, check_int, check_size, checked_once,
+                      fail, show)
 from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size
 
 _rng = np.random.default_rng(0)

@@ -158,8 +158,10 @@ def widget(make):
                                    DigitExplorer=digit_explorer.DigitExplorer, AttackExplorer=draw.AttackExplorer)))
 
 
-add("cnn_lib.widgets.transposed_explorer.TransposedConvExplorer", lambda: widget(lambda w: w.TransposedConvExplorer(n=10)), ValueError)
-add("cnn_lib.widgets.transposed_explorer.TransposedConvExplorer", lambda: widget(lambda w: w.TransposedConvExplorer(stride=0)), ValueError)
+add("cnn_lib.widgets.transposed_explorer.TransposedConvExplorer",
+    lambda: widget(lambda w: w.TransposedConvExplorer(n=10)), ValueError)
+add("cnn_lib.widgets.transposed_explorer.TransposedConvExplorer",
+    lambda: widget(lambda w: w.TransposedConvExplorer(stride=0)), ValueError)
 add("cnn_lib.widgets.digit_explorer.DigitExplorer",
     lambda: widget(lambda w: w.DigitExplorer(models.lenet(), x4(3, 1, 28, 28), [1, 2, 3], names=["only one"])),
     ValueError)
@@ -203,3 +205,9 @@ add("cnn_lib.viz.backprop.draw_tiny_cnn", lambda: viz("backprop").draw_tiny_cnn(
 X38, W43 = x4(2, 3, 8, 8), x4(4, 3, 3, 3)
 add("cnn_lib.functional.conv2d_backward", lambda: F.conv2d_backward(np.ones((2, 6, 6, 4)), X38, W43), ValueError)
 add("cnn_lib.functional.max_pool2d_backward", lambda: F.max_pool2d_backward(np.ones((4, 4)), X38, 2), ValueError)
+add("cnn_lib.viz.diagrams.sliding_kernel_figure",
+    lambda: viz("diagrams").sliding_kernel_figure(np.ones((6, 6)), np.ones((3, 3)), 50, 50), ValueError)
+add("cnn_lib.viz.diagrams.layer_schema_figure", lambda: viz("diagrams").layer_schema_figure(models.lenet(), (28, 28)),
+    ValueError)
+add("cnn_lib.exercises.nb02_kernels.check_stack_shape",
+    lambda: REGISTRY["kernels.stack_shape"].check("(10, 29, 29)"), feedback(False, "Remove the quotes"))

@@ -36,7 +36,8 @@ def check_shape(answer, expected, slips=(), explain="", hint="follow the shape l
     answer = _shape_answer(answer)
     if not isinstance(answer, (tuple, list)) or not all(
             isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in answer):
-        return Feedback(False, f"write the shape as a tuple of whole numbers like (8, 26, 26), got {answer!r}.")
+        return Feedback(False, f"write the shape as a tuple of whole numbers like (8, 26, 26), got {answer!r}."
+                        + (" Remove the quotes: a shape is numbers, not text." if isinstance(answer, str) else ""))
     answer = tuple(int(n) for n in answer)
     if answer == tuple(expected):
         return Feedback(True, explain or f"{tuple(expected)}.")

@@ -77,7 +77,8 @@ def check_stack_shape(answer):
     n, answer = STACK["height"], _shape_answer(answer)
     if not isinstance(answer, (tuple, list)) or not all(
             isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in answer):
-        return Feedback(False, f"write the shape as a tuple of whole numbers (K, H', W'), got {answer!r}.")
+        return Feedback(False, f"write the shape as a tuple of whole numbers (K, H', W'), got {answer!r}."
+                        + (" Remove the quotes: a shape is numbers, not text." if isinstance(answer, str) else ""))
     answer = tuple(int(v) for v in answer)
     side = output_size(n, k, s)
     if answer == (K, side, side):
