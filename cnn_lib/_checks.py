@@ -97,7 +97,7 @@ def check_size(func, what, values, itemsize=8, hint="Hint: use smaller sizes."):
     need = int(values) * itemsize
     if need > MAX_BYTES:
         gib = f"{need / 2**30:,.1f} GiB" if need < 2**100 else f"{_short(need)} bytes"
-        raise MemoryError(f"{func}: {what} must fit in {MAX_BYTES / 2**30:g} GiB (cnn_lib's size guard), got "
+        raise ValueError(f"{func}: {what} must fit in {MAX_BYTES / 2**30:g} GiB (cnn_lib's size guard), got "
                           f"a request for {gib} ({_short(int(values))} numbers). {hint}")
 
 
@@ -145,6 +145,18 @@ def check_array(func, name, x, ndim=None, layout="", hint="", finite=True):
              "Hint: a NaN usually comes from a division by zero or a learning rate so large the weights blew "
              "up; check where the array was made (np.isnan(x).any()).")
     return x
+
+
+@contextlib.contextmanager
+def called_as(func):
+    """Re-raise a cnn_lib error from an inner call under ``func``, the name the learner called."""
+    try:
+        yield
+    except (ValueError, TypeError) as error:
+        text = str(error)
+        if "Hint" not in text or text.startswith(func):      # not ours, or already named: unchanged
+            raise
+        raise type(error)(f"{func}: in {text}") from None
 
 
 @contextlib.contextmanager

@@ -54,9 +54,17 @@ def _conv_args(func, x, weight, bias, stride, padding):
     return x, weight, bias, s, p, OH, OW
 
 
+def _refuse_nhwc(func, x):
+    """Refuse x (N, H, W, C) given for (N, C, H, W): square images (axis 1 == axis 2) with 1 or 3 'columns'."""
+    if x.shape[3] in (1, 3) and x.shape[1] == x.shape[2] > 4:
+        fail(func, "x", "(N, C, H, W), channels on axis 1", f"shape {x.shape}, which looks like (N, H, W, C) "
+             f"with {x.shape[3]} channel(s) last", NHWC_HINT)
+
+
 def _window_args(func, x, KH, KW, stride, padding):
     """Validate ``windows``' and ``im2col``'s arguments; return ``(x, KH, KW, stride, padding)``."""
-    x = check_array(func, "x", x, 4, "(N, C, H, W)", NCHW_HINT, finite=False)
+    x = check_array(func, "x", x, 4, "(N, C, H, W)", NCHW_HINT)
+    _refuse_nhwc(func, x)
     KH, KW = (check_int(func, name, k, 1, "Hint: 3 for a 3x3 window.") for name, k in (("KH", KH), ("KW", KW)))
     stride, padding = check_int(func, "stride", stride, 1, STRIDE_HINT), check_int(func, "padding", padding, 0)
     check_size(func, "the padded input", x.shape[0] * x.shape[1] * (x.shape[2] + 2 * padding) * (x.shape[3] + 2 * padding))
@@ -68,8 +76,10 @@ def _grad_arg(func, dy, shape):
     """``dy`` as a float array of the forward output's ``shape`` (no broadcasting), else a clear error."""
     dy = check_array(func, "dy", dy)
     if dy.shape != tuple(shape):
+        nhwc = len(shape) == 4 and dy.shape == (shape[0], shape[2], shape[3], shape[1])
         fail(func, "dy (the gradient of the output)", f"of the forward output's shape {tuple(shape)}",
-             f"shape {dy.shape}", "Hint: pass the gradient of this function's output, e.g. np.ones_like(y).")
+             f"shape {dy.shape}", NHWC_HINT.replace("x.", "dy.") if nhwc else NCHW_HINT.replace("x[", "dy[")
+             if dy.ndim < len(shape) else "Hint: pass the gradient of this function's output, e.g. np.ones_like(y).")
     return dy
 
 
@@ -149,7 +159,7 @@ def im2col(x, KH, KW, stride=1, padding=0):
     the rows of kernel offset (a, b) hold the input as that offset sees it, and its transpose is
     returned: same values, a view, no second copy.
     """
-    x, KH, KW, stride, padding = _window_args("im2col", x, KH, KW, stride, padding)
+    x, KH, KW, stride, padding = _window_args("im2col", x, KH, KW, stride, padding)   # np.array([3]) -> 3
     xp = _pad(x, padding)                                 # (N, C, H+2p, W+2p)
     N, C, Hp, Wp = xp.shape
     OH, OW = (Hp - KH) // stride + 1, (Wp - KW) // stride + 1
@@ -264,6 +274,7 @@ def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None, input_grad=Tr
 def _pool_args(func, x, kernel_size, stride):
     """Validate a pooling's arguments; return ``(x, k, stride, OH, OW)``."""
     x = check_array(func, "x", x, 4, "(N, C, H, W)", NCHW_HINT)
+    _refuse_nhwc(func, x)
     k = check_int(func, "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")
     s = k if stride is None else check_int(func, "stride", stride, 1, STRIDE_HINT)
     H, W = x.shape[2:]

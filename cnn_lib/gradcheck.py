@@ -6,7 +6,7 @@ backward agrees to 1e-7 relative error or better (typically ~1e-10); around 1e-5
 """
 import numpy as np
 
-from ._checks import MAX_LOOPS, as_number, check_array, check_int, check_loops, check_real, fail, show
+from ._checks import MAX_LOOPS, as_number, called_as, check_array, check_int, check_loops, check_real, fail, show
 
 
 def rel_error(a, b):
@@ -40,6 +40,9 @@ def numerical_gradient(f, x, h=1e-5):
         fail(func, "x", "a float64 numpy array (nudged in place)", show(x),
              "Hint: in float32 the differences drown in rounding; use x = x.astype(np.float64), and let f read x.",
              TypeError)
+    if not np.isfinite(x).all():
+        fail(func, "x", "finite numbers", f"{x.size - np.count_nonzero(np.isfinite(x))} NaN or inf",
+             "Hint: a nudge of a NaN is still NaN, so every slope would be NaN; find where x got its NaN.")
     h = check_real(func, "h", h, "a small number > 0", lambda v: 0 < v < 1, "Hint: h=1e-5 suits float64.")
     check_loops(func, 2 * x.size, f"Hint: that is {2 * x.size:,} evaluations of f; check a small input "
                 f"(a few examples, a small image) or a few entries.")
@@ -76,7 +79,8 @@ def check_layer(layer, x, seed=0):
                 f"{MAX_LOOPS // 50:,}); use a small layer and input, e.g. Conv2d(2, 3, 3) on x of shape (2, 2, 5, 5).")
     for _, owner, name in slots:
         owner.params[name] = owner.params[name].astype(np.float64)
-    r = np.random.default_rng(check_int(func, "seed", seed, 0)).standard_normal(layer.forward(x).shape)
+    with called_as(func):
+        r = np.random.default_rng(check_int(func, "seed", seed, 0)).standard_normal(layer.forward(x).shape)
 
     def f():
         return float(np.sum(layer.forward(x) * r))

@@ -19,7 +19,8 @@ import numpy as np
 
 from . import functional as F
 from . import functional_blocks as FB
-from ._checks import NCHW_HINT, NHWC_HINT, check_array, check_bool, check_int, check_size, checked_once, fail, show
+from ._checks import (NCHW_HINT, NHWC_HINT, called_as, check_array, check_bool, check_int, check_size, checked_once,
+                      fail, show)
 from .arithmetic import PADDING_HINT, STRIDE_HINT, output_size
 
 _rng = np.random.default_rng(0)
@@ -153,6 +154,9 @@ class Layer:
         if not self.cache:
             fail(func, "backward", "called after forward", "a call before any forward pass (nothing is saved)",
                  "Hint: run y = layer.forward(x) first, then layer.backward(dy) with dy shaped like y.", RuntimeError)
+        if isinstance(dy, (list, tuple)):                # a nested list: in the dtype the forward pass used
+            dy = check_array(func, "dy", dy).astype(next((v.dtype for v in self.cache.values() if isinstance(
+                v, np.ndarray) and v.dtype.kind == "f"), np.float64))
         dy = check_array(func, "dy", dy)
         if dy.shape != self.cache["y_shape"]:
             fail(func, "dy (the gradient of forward's output)", f"of the output's shape {self.cache['y_shape']}",
@@ -250,7 +254,8 @@ class MaxPool2d(Layer):
         if self.kernel_size > min(x.shape[2:]):
             fail("MaxPool2d.forward", "x's height and width", f"at least kernel_size = {self.kernel_size}",
                  f"shape {x.shape}", NHWC_HINT if x.shape[3] in (1, 3, 4) and x.shape[2] > 4 else "Hint: pool less often.")
-        y = F.max_pool2d(x, self.kernel_size, self.stride)
+        with called_as("MaxPool2d.forward"):
+            y = F.max_pool2d(x, self.kernel_size, self.stride)
         return self._remember(y, x=x, out=y)           # out kept: backward needs each window's maximum
 
     def backward(self, dy):

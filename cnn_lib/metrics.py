@@ -5,7 +5,7 @@ ids ``0..K-1`` (for the digits, K = 10).
 """
 import numpy as np
 
-from ._checks import as_array, check_array, check_int, check_ndim, check_size, fail, show
+from ._checks import as_array, called_as, check_array, check_int, check_ndim, check_size, fail, show
 from .train import History
 
 
@@ -69,7 +69,8 @@ def multiply_adds(model, input_shape):
     if not callable(getattr(model, "describe", None)):
         fail("multiply_adds", "model", "a layer or Sequential (with describe)", show(model),
              "Hint: multiply_adds(model, (1, 28, 28)).", TypeError)
-    return model.describe(input_shape).mult_adds
+    with called_as("multiply_adds"):
+        return model.describe(input_shape).mult_adds
 
 
 def join_histories(*histories):

@@ -8,7 +8,7 @@ here with :func:`same_network`; nothing else in the repository types these layer
 """
 import numpy as np
 
-from ._checks import check_int
+from ._checks import called_as, check_int
 from .blocks import BatchNorm2d, GlobalAvgPool2d, Residual
 from .layers import Conv2d, Flatten, Layer, Linear, MaxPool2d, ReLU, Sequential
 
@@ -42,7 +42,8 @@ def tiny_cnn(seed=4, n_classes=2):
     """
     rng = _rng("tiny_cnn", seed)
     classes = check_int("tiny_cnn", "n_classes", n_classes, 1, "Hint: 2 for the vertical and horizontal bars.")
-    model = Sequential(Conv2d(1, 1, 3, rng=rng), ReLU(), Flatten(), Linear(16, classes, rng=rng))
+    with called_as("tiny_cnn"):
+        model = Sequential(Conv2d(1, 1, 3, rng=rng), ReLU(), Flatten(), Linear(16, classes, rng=rng))
     for layer, name in model.parameters():
         layer.params[name] = layer.params[name].astype(np.float64)
     return model

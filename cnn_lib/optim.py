@@ -51,6 +51,15 @@ class Optimizer:
             fail(func, "step()", "preceded by a new backward pass", "the same gradients as the last step",
                  "Hint: call model.backward(...) before every step(); if you rebuilt the model, rebuild the "
                  f"optimizer too: {type(self).__name__}(model, ...), so it updates the new model.", RuntimeError)
+        for key, layer, name, g in found:
+            if np.shape(g) != np.shape(layer.params[name]):
+                fail(func, f"the gradient of {key}", f"of the weight's shape {np.shape(layer.params[name])}",
+                     f"shape {np.shape(g)}", "Hint: a layer's backward must store grads[name] shaped like "
+                     "params[name]; run model.backward(dlogits) rather than setting grads by hand.")
+            if not np.isfinite(np.sum(g)):                  # one cheap sum per parameter, not a full scan
+                fail(func, f"the gradient of {key}", "finite numbers", "NaN or inf (or numbers too huge to add up)",
+                     "Hint: the update would make the weights NaN; lower the learning rate, or look for a "
+                     "division by zero in the loss; np.isnan(layer.grads[name]).any() finds it.", FloatingPointError)
         self._last_grads = grads
         return found
 

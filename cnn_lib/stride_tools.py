@@ -6,7 +6,7 @@ Positions are indices into the *padded* axis of ``n + 2*padding`` pixels: with p
 """
 import numpy as np
 
-from ._checks import as_number, check_int, check_size, fail
+from ._checks import as_number, called_as, check_int, check_size, fail
 from .arithmetic import _output_size, dilated_span
 
 
@@ -52,7 +52,8 @@ def never_read(n, kernel_size, stride=1, padding=0, dilation=1):
     span, or the holes of a dilated kernel, skip: ``never_read(10, 2, stride=3) == [2, 5, 8, 9]``.
     """
     n, kernel_size, stride, padding, dilation, _ = _axis("never_read", n, kernel_size, stride, padding, dilation)
-    cov = coverage(n, kernel_size, stride, padding, dilation)[padding:padding + n]   # (n + 2p,) -> (n,)
+    with called_as("never_read"):
+        cov = coverage(n, kernel_size, stride, padding, dilation)[padding:padding + n]   # (n + 2p,) -> (n,)
     return np.flatnonzero(cov == 0)
 
 

@@ -13,7 +13,7 @@ widget :class:`~cnn_lib.widgets.training_stepper.TrainingStepper` uses the same 
 """
 import numpy as np
 
-from ._checks import check_int, check_real
+from ._checks import called_as, check_int, check_real, fail
 from .losses import softmax_cross_entropy
 from .models import tiny_cnn  # noqa: F401  (the network is a preset; notebook 04 imports it from here)
 from .train import _check_model, train_step
@@ -44,7 +44,8 @@ def tiny_data(noise=0.3, seed=0):
 def loss_on(model, x, y):
     """The mean cross-entropy loss of ``model`` on x (N, 1, 6, 6), y (N,): a float (no update)."""
     _check_model("loss_on", model)
-    return softmax_cross_entropy(model.forward(x), y)[0]
+    with called_as("loss_on"):
+        return softmax_cross_entropy(model.forward(x), y)[0]
 
 
 def batch_slice(iteration):
@@ -65,6 +66,9 @@ def train(model, optimizer, x, y, iterations, start=0):
     Returns a list of ``iterations`` floats: ``loss_on(model, x, y)`` after each update.
     """
     iterations = check_int("train", "iterations", iterations, 0, "Hint: e.g. 10.")
+    if iterations > 10**5:                                   # about 1 ms each: more would run for minutes
+        fail("train", "iterations", "at most 100,000 (the tiny data is learnt in a few dozen)", iterations,
+             "Hint: e.g. 10; call train again to go on (start=...).")
     start = check_int("train", "start", start, 0, "Hint: the first iteration's number, 0 for a fresh model.")
     losses = []
     for i in range(start, start + iterations):

@@ -46,10 +46,11 @@ def _check_model(func, model, optimizer=None):
     if isinstance(model, type) or not (hasattr(model, "forward") and hasattr(model, "backward")):
         fail(func, "model", "a model (with forward and backward), e.g. a Sequential", show(model),
              "Hint: pass the model built with Sequential(...), with its parentheses.", TypeError)
-    if optimizer is not None:
-        if not callable(getattr(optimizer, "step", None)):
+    if optimizer is not None or func in ("fit", "train_step"):
+        if isinstance(optimizer, type) or not callable(getattr(optimizer, "step", None)):
             fail(func, "optimizer", "an optimizer, e.g. SGD(model, lr=0.01)", show(optimizer),
-                 "Hint: the order is fit(model, optimizer, x, y).", TypeError)
+                 "Hint: the order is fit(model, optimizer, x, y), with an optimizer built as SGD(model, lr=0.01).",
+                 TypeError)
         if getattr(optimizer, "model", model) is not model:
             fail(func, "optimizer", "built for this model", "an optimizer built for another model object",
                  "Hint: after rebuilding the model (re-running its cell), rebuild the optimizer too: "
@@ -64,6 +65,9 @@ def _check_data(func, x, y=None):
     if y is None:
         return x
     y = as_array(func, "y", y, "(N,)")
+    if x.ndim < 4 and y.ndim == 1 and len(x) != len(y):
+        fail(func, "x", "a batch (N, C, H, W) with one example per label", f"shape {x.shape} for {len(y)} labels",
+             NCHW_HINT)
     if y.ndim != 1:
         fail(func, "y", "1-D (N,): one class id per example", f"shape {y.shape}",
              "Hint: for one-hot labels use y.argmax(axis=1)." if y.ndim == 2 else "Hint: y[:N], one label per example.")
@@ -94,8 +98,12 @@ def predict(model, x, batch_size=100):
 def evaluate(model, x, y, batch_size=100):
     """Mean loss and accuracy (fraction correct) on ``(x, y)``: returns ``(loss, accuracy)``."""
     _check_model("evaluate", model)
+    if y is None:
+        fail("evaluate", "y", "the labels (N,) of x", "None", "Hint: evaluate(model, x, y).", TypeError)
     x, y = _check_data("evaluate", x, y)
-    logits = predict(model, x, batch_size)
+    batch_size = check_int("evaluate", "batch_size", batch_size, 1, "Hint: e.g. 500.")
+    with _named("evaluate"):
+        logits = predict(model, x, batch_size)
     if y.max() >= logits.shape[1]:
         fail("evaluate", "y", f"class ids in 0..{logits.shape[1] - 1} (the model gives {logits.shape[1]} scores)",
              y.max(), "Hint: the output layer needs one score per class, e.g. Linear(..., 10) for the digits.")
@@ -111,9 +119,11 @@ def train_step(model, optimizer, x, y):
     _check_model("train_step", model, optimizer)
     with _named("train_step"), np.errstate(over="ignore", invalid="ignore"):   # an overflow is refused below
         logits = model.forward(x)
-        if not np.isfinite(logits).all():
-            raise FloatingPointError(f"the model's output (logits) must be finite numbers, got NaN or inf, so the "
-                                     f"loss is NaN. {LR_HINT}")
+        peak = np.abs(logits).max() if logits.size else 0.0
+        if not peak < 1e15:                                  # NaN, inf, or a blow-up on its way to inf
+            raise FloatingPointError(f"the model's output (logits) must be finite numbers of a sane size (< 1e15), "
+                                     f"got {'NaN or inf' if not np.isfinite(peak) else f'{peak:.3g}'}: training "
+                                     f"has diverged. {LR_HINT}")
         loss, dlogits = softmax_cross_entropy(logits, y)
         if getattr(model, "skips_input_grad", False):   # speed: no gradient for the images (nothing uses it)
             model.backward(dlogits, input_grad=False)
@@ -131,6 +141,8 @@ def fit(model, optimizer, x, y, epochs=1, batch_size=64, seed=0, validation=None
     held-out loss and accuracy per epoch. ``on_step(StepInfo)`` is called after each iteration.
     """
     _check_model("fit", model, optimizer)
+    if y is None:
+        fail("fit", "y", "the labels (N,) of x", "None", "Hint: fit(model, optimizer, x, y).", TypeError)
     x, y = _check_data("fit", x, y)
     epochs = check_int("fit", "epochs", epochs, 1, "Hint: one epoch is one pass over the training data.")
     batch_size = check_int("fit", "batch_size", batch_size, 1, "Hint: 64 is common.")

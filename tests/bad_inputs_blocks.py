@@ -157,5 +157,5 @@ CASES = [
     ("cnn_lib.widgets.transposed_explorer.TransposedConvExplorer", _explain_output_padding,
      lambda e: "must be smaller than the stride" in e.status.value),
     ("cnn_lib.widgets.transposed_explorer.TransposedConvExplorer", lambda: TransposedConvExplorer(n=0),
-     lambda e: e.n.value == 1 and "(1−1)·2" in e.status.value),                        # clamped to the slider's min
+     ValueError),                                             # refused, never clamped to the slider's min (issue 12)
 ]

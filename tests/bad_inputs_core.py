@@ -224,8 +224,8 @@ unclear(c, lambda: conv2d(x4(0, 1, 8, 8), W3), ValueError)
 guard(c, lambda: conv2d(x4(1, 2, 5, 5), x4(1, 3, 3, 3)), ValueError)
 guard(c, lambda: conv2d(IMG, W3, bias=np.zeros(3)), ValueError)
 unclear(c, lambda: conv2d(IMG, W3, bias=0.5), ValueError)
-giant(c, lambda: conv2d(IMG, W3, padding=10**6), MemoryError)
-giant(c, lambda: conv2d(x4(1, 1, 8, 8), W3, padding=10**5), MemoryError)
+giant(c, lambda: conv2d(IMG, W3, padding=10**6), ValueError)
+giant(c, lambda: conv2d(x4(1, 1, 8, 8), W3, padding=10**5), ValueError)
 unclear(c, lambda: conv2d("image", W3), TypeError)
 unclear(c, lambda: conv2d(IMG.astype(complex), W3), TypeError)
 unclear(c, lambda: conv2d(np.array([[[["a"]]]]), W3), TypeError)
@@ -243,7 +243,7 @@ guard(cn, lambda: cnn_lib.conv2d_naive(x4(8, 8), W3), ValueError)
 guard(cn, lambda: cnn_lib.conv2d_naive(IMG, W3, stride=0), ValueError)
 silent(cn, lambda: cnn_lib.conv2d_naive(with_nan((2, 1, 8, 8)), W3), ValueError)
 hang(cn, lambda: cnn_lib.conv2d_naive(np.zeros((100, 3, 64, 64)), np.zeros((64, 3, 3, 3))), ValueError)
-giant(cn, lambda: cnn_lib.conv2d_naive(IMG, W3, padding=10**6), MemoryError)
+giant(cn, lambda: cnn_lib.conv2d_naive(IMG, W3, padding=10**6), ValueError)
 silent(cn, lambda: cnn_lib.conv2d_naive(np.ones((1, 1, 2, 2), dtype=int), np.ones((1, 1, 2, 2), dtype=int),
                                         bias=np.array([0.5])), equal([[[[4.5]]]]))
 valid(cn, lambda: cnn_lib.conv2d_naive([[[[1, 2], [3, 4]]]], [[[[2]]]]), equal([[[[2, 4], [6, 8]]]]))
@@ -273,12 +273,12 @@ win = "cnn_lib.functional.windows"
 valid(win, lambda: F.windows(IMG, 3, 3, stride=2), shaped((2, 1, 3, 3, 3, 3)))
 unclear(win, lambda: F.windows(x4(8, 8), 3, 3), ValueError)
 unclear(win, lambda: F.windows(IMG, 0, 3), ValueError)
-giant(win, lambda: F.windows(IMG, 3, 3, padding=10**6), MemoryError)
+giant(win, lambda: F.windows(IMG, 3, 3, padding=10**6), ValueError)
 
 i2c = "cnn_lib.functional.im2col"
 valid(i2c, lambda: F.im2col(IMG, 3, 3), shaped((72, 9)))
 unclear(i2c, lambda: F.im2col(IMG, 3, 3, stride=0), ValueError)
-giant(i2c, lambda: F.im2col(np.zeros((1000, 64, 64, 64), dtype=np.float32), 3, 3), MemoryError)
+giant(i2c, lambda: F.im2col(np.zeros((1000, 64, 64, 64), dtype=np.float32), 3, 3), ValueError)
 
 c2i = "cnn_lib.functional.col2im"
 valid(c2i, lambda: F.col2im(np.ones((2, 1, 6, 6, 3, 3)), (2, 1, 8, 8)).sum(), equal(2 * 36 * 9))
@@ -376,8 +376,8 @@ refuse("unclear", cv, lambda: Conv2d(1, 8, 3, padding="same"), TypeError, "paddi
 refuse("unclear", cv, lambda: Conv2d(1, 8, 5, padding="same"), TypeError, "padding=2")
 unclear(cv, lambda: Conv2d(1, 8, 3, rng=0), TypeError)
 unclear(cv, lambda: Conv2d(1, 8, (3, 5)), TypeError)
-giant(cv, lambda: Conv2d(1, 10**5, 10**3), MemoryError)
-giant(cv, lambda: Conv2d(10**4, 10**4, 50), MemoryError)
+giant(cv, lambda: Conv2d(1, 10**5, 10**3), ValueError)
+giant(cv, lambda: Conv2d(10**4, 10**4, 50), ValueError)
 valid(cv, lambda: Conv2d(1, 8, (3, 3)), lambda layer: layer.params["weight"].shape == (8, 1, 3, 3))
 valid(cv, lambda: Conv2d(np.int64(1), 8, 3, rng=np.random.default_rng(0)), lambda layer: layer.training)
 
@@ -444,8 +444,8 @@ silent(fbk, lambda: layer_after_forward(Flatten(), x4(2, 3, 4, 5)).backward(np.o
 valid(fbk, lambda: layer_after_forward(Flatten(), x4(2, 3, 4, 5)).backward(np.ones((2, 60))), shaped((2, 3, 4, 5)))
 
 ln = "cnn_lib.Linear"
-giant(ln, lambda: Linear(10**6, 10**6), MemoryError)
-giant(ln, lambda: Linear(800, 10**9), MemoryError)
+giant(ln, lambda: Linear(10**6, 10**6), ValueError)
+giant(ln, lambda: Linear(800, 10**9), ValueError)
 guard(ln, lambda: Linear(800, 0), ValueError)
 guard(ln, lambda: Linear(800.0, 10), TypeError)
 refuse("guard", ln, lambda: Linear("800", 10), TypeError, "without quotes")
@@ -497,7 +497,7 @@ if hasattr(cnn_lib.layers.Layer, "describe"):        # summary from describe (is
     valid(ss, lambda: Sequential(Conv2d(1, 1, 3)).summary((1, 10**6, 10**6))[-1]["output_shape"],
           is_((1, 10**6 - 2, 10**6 - 2)))
 else:                                                # summary by a forward pass on zeros: the size guard
-    giant(ss, lambda: lenet().summary((1, 10**6, 10**6)), MemoryError)
+    giant(ss, lambda: lenet().summary((1, 10**6, 10**6)), ValueError)
 refuse("unclear", ss, lambda: lenet().summary((1, 4, 4)), ValueError, "layer 3")
 refuse("unclear", ss, lambda: lenet().summary((28, 28, 1)), ValueError, "layer 0")
 valid(ss, lambda: lenet().summary([1, 28, 28]), lambda rows: rows[-1]["output_shape"] == (10,))
@@ -743,7 +743,7 @@ refuse("silent", rs, lambda: P.resize(cnn_lib.sample_image(), 28), ValueError, "
 refuse("silent", rs, lambda: P.resize(PHOTO, (28, 28)), ValueError, "(H, W, C)")
 refuse("guard", rs, lambda: P.resize(np.zeros((60, 50)), 28), ValueError, "hwc_to_chw")
 guard(rs, lambda: P.resize(np.zeros((1, 60, 50)), 0), ValueError)
-giant(rs, lambda: P.resize(np.zeros((3, 60, 50)), 10**6), MemoryError)
+giant(rs, lambda: P.resize(np.zeros((3, 60, 50)), 10**6), ValueError)
 guard(rs, lambda: P.resize(np.zeros((1, 60, 50)), 28, method="bilinear"), ValueError)
 guard(rs, lambda: P.resize(np.zeros((1, 60, 50)), 2.5), TypeError)
 valid(rs, lambda: P.resize(np.ones((1, 60, 50), dtype=int), 28), equal(np.ones((1, 28, 28))))
@@ -797,11 +797,11 @@ valid(ext, lambda: R.extent([[0, 1], [1, 0]]), is_((2, 2)))
 
 S = cnn_lib.stride_tools
 ks = "cnn_lib.stride_tools.kernel_starts"
-giant(ks, lambda: S.kernel_starts(10**12, 3), MemoryError)
+giant(ks, lambda: S.kernel_starts(10**12, 3), ValueError)
 guard(ks, lambda: S.kernel_starts(10, 3, 0), ValueError)
 valid(ks, lambda: S.kernel_starts(10, 3, 3), is_([0, 3, 6]))
 cov = "cnn_lib.stride_tools.coverage"
-giant(cov, lambda: S.coverage(10**10, 3, 10**9), MemoryError)
+giant(cov, lambda: S.coverage(10**10, 3, 10**9), ValueError)
 guard(cov, lambda: S.coverage(10, 3, padding=-1), ValueError)
 valid(cov, lambda: S.coverage(5, 3), equal([1, 2, 3, 2, 1]))
 nr = "cnn_lib.stride_tools.never_read"
@@ -818,7 +818,7 @@ valid(sf_, lambda: S.strides_for(96, 7, 1), is_([90]))
 # ================================================================ metrics and the tiny network
 M = cnn_lib.metrics
 cm = "cnn_lib.metrics.confusion_matrix"
-giant(cm, lambda: M.confusion_matrix([0, 1], [1, 0], 10**6), MemoryError)
+giant(cm, lambda: M.confusion_matrix([0, 1], [1, 0], 10**6), ValueError)
 guard(cm, lambda: M.confusion_matrix([0, 10], [1, 0], 10), ValueError)
 guard(cm, lambda: M.confusion_matrix([0, 1], [1.0, 0.0], 10), TypeError)
 refuse("guard", cm, lambda: M.confusion_matrix([0, 1], np.eye(10)[:2], 10), ValueError, "argmax")
@@ -883,7 +883,7 @@ unclear(sgd, lambda: SGD(small(), lr=10**400), ValueError)
 unclear(td, lambda: T.tiny_data(noise=10**400), ValueError)
 unclear(rs, lambda: P.resize(np.zeros((1, 6, 6)), 3, method=np.array(["area"])), TypeError)
 unclear(cv, lambda: Conv2d(1, 2, 3, padding=np.zeros(3)), TypeError)
-giant(cv, lambda: Conv2d(10**400, 2, 3), MemoryError)
+giant(cv, lambda: Conv2d(10**400, 2, 3), ValueError)
 unclear(ks, lambda: S.kernel_starts(10, 3, np.array([2])), is_([0, 2, 4, 6]))
 unclear(left, lambda: cnn_lib.leftover(10, 3, np.array([2])), is_(1))
 hang(ft, lambda: _fit(epochs=10**9), ValueError)

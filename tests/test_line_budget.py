@@ -22,6 +22,8 @@ PACKAGE = REPO / "cnn_lib"
 CORE_BUDGET = (1000
                + 310    # issue 12: every public entry point validates what a learner can get wrong (_checks.py,
                         # NHWC / HW / NaN / empty / size guard; train/eval and side-effect-free inference)
+               + 45     # issue 12 audit: called_as (errors named after the function called), NaN / wrong-shape
+                        # gradients refused by step(), NHWC refused by pooling and windows, diverged fit refused
                + 200    # issue 16, notebook 06: saliency.py, features.py, pretrained.py, preprocess.mnist_style
                + 410    # issue 17, notebook 07: functional_blocks.py (batch norm, average pooling, dropout,
                         # transposed and grouped convolution, naive beside vectorized), blocks.py (their
@@ -39,8 +41,10 @@ EXERCISES_BUDGET = (450    # notebooks 00-05's "check your understanding" checke
                     + 150   # issues 12 and 15: checkers that never raise; 6 exercises that need a step of thought
                     + 120   # issue 16: notebook 06's exercises, including the FGSM coding checker
                     + 120   # issue 17: notebook 07's exercises, including the batch-norm coding checker
-                    + 150)  # issue 14, adversarial review (measured +127): known mistakes an independent tester's 106 buggy
+                    + 150   # issue 14, adversarial review (measured +127): known mistakes an independent tester's 106 buggy
                             # implementations showed missing, float32 tolerance, capped prints
+                    + 30)   # issue 12 audit: a time limit on the learner's function (infinite loops), shapes
+                            # given as arrays, check_implementation(fn) with one argument explained
 TOOLING_BUDGET = 100
 EXTRA_PREFIXES = ("viz", "widgets", "exercises")     # drawing, widgets and exercise checkers: not the core
 TOOLING = ("environment.py",)                       # setup checks: not the core either

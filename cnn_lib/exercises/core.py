@@ -54,6 +54,13 @@ def plain(answer):
     return answer.item() if isinstance(answer, np.generic) else answer
 
 
+def _shape_answer(answer):
+    """A 1-D integer array (``np.array((10, 29, 29))``, or ``x.shape`` as an array) as a tuple of ints."""
+    if isinstance(answer, np.ndarray) and answer.ndim == 1 and answer.dtype.kind in "iu":
+        return tuple(answer.tolist())
+    return answer
+
+
 def never_raises(check):
     """Wrap a checker so that any answer, however odd, gets a Feedback instead of an exception."""
     @functools.wraps(check)

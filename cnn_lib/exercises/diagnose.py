@@ -11,7 +11,10 @@ import io
 import inspect
 import linecache
 import numbers
+import signal
 import textwrap
+import threading
+import time
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -37,6 +40,38 @@ def capped_prints(lines=PRINTED_LINES):
             more = f"\n... ({len(printed) - lines} more lines not shown)" if len(printed) > lines else ""
             print(f"your function printed {len(printed)} lines during the checks; the first ones:\n"
                   + "\n".join(line[:200] for line in printed[:lines]) + more)
+
+
+TIME_LIMIT = 5.0            # seconds per call of the learner's function: longer is an infinite loop
+
+
+class _TimeUp(Exception):
+    """The learner's function ran past TIME_LIMIT (raised by the SIGALRM timer inside it)."""
+
+
+def _ring(signum, frame):
+    raise _TimeUp(f"did not finish within {TIME_LIMIT:g} s")
+
+
+def _timed(fn, args):
+    """``fn(*args)`` stopped after TIME_LIMIT by a SIGALRM timer; without one (not the main thread, no
+    signals on this system) it runs unlimited. A timer already running (a test runner's) is restored."""
+    try:
+        outer = signal.getitimer(signal.ITIMER_REAL)[0]
+        if outer and outer <= TIME_LIMIT:                    # an outer timer fires first: leave it alone
+            return fn(*args)
+        old = signal.signal(signal.SIGALRM, _ring)
+    except (AttributeError, ValueError, OSError):             # Windows, or not the main thread
+        return fn(*args)
+    start = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT)
+    try:
+        return fn(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
 
 
 # ---------------------------------------------------------------- running the learner's code
@@ -84,7 +119,7 @@ def call(fn, args, quiet=False):
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 return Run(result=fn(*args))
-        return Run(result=fn(*args))
+        return Run(result=_timed(fn, args) if threading.current_thread() is threading.main_thread() else fn(*args))
     except KeyboardInterrupt:
         raise
     except BaseException as error:                              # noqa: BLE001, the learner's code may raise anything

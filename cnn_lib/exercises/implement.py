@@ -63,7 +63,7 @@ def exercise(spec):
     return spec
 
 
-def check_implementation(name, fn):
+def check_implementation(name, fn=None):
     """Check ``fn``, the learner's version of cnn_lib's ``name``; returns a :class:`Feedback`.
 
     ``name``: one of ``EXERCISES`` (e.g. ``"conv2d_naive"``); ``fn``: a function with the same
@@ -79,12 +79,21 @@ def check_implementation(name, fn):
 
 def _check(name, fn):
     spec = EXERCISES.get(name) if isinstance(name, str) else None
+    if callable(name) and fn is None:                        # check_implementation(conv2d_naive): the name is missing
+        guess = getattr(name, "__name__", "")
+        guess = guess if guess in EXERCISES else "conv2d_naive"
+        return Feedback(False, f"check_implementation: name must be the exercise's name as a string, got a function "
+                               f"only. Hint: pass the name and your function too: check_implementation({guess!r}, "
+                               f"{getattr(name, '__name__', 'your_function')}).")
     if spec is None:
         close = difflib.get_close_matches(str(name), list(EXERCISES), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         return Feedback(False, f"check_implementation: name must be one of {sorted(EXERCISES)}, got {name!r}. "
                                f"Hint: {hint}The name is the cnn_lib function you re-implemented, as a string.")
     signature = f"{name}({', '.join(spec.args)})"
+    if fn is None:
+        return Feedback(False, f"check_implementation: fn must be your function, got None (nothing). Hint: pass your "
+                               f"function too: check_implementation({name!r}, {name}).")
     if isinstance(fn, str):
         return Feedback(False, f"pass the function itself, not its name: check_implementation({name!r}, {name}).")
     if not callable(fn):
@@ -169,6 +178,9 @@ def _run_case(spec, case, fn, number):
         if isinstance(run.error, NotImplementedError) and number == 1:
             return Feedback(False, f"{spec.name} is not finished: it still reaches raise NotImplementedError"
                                    f"{where}\nDelete that placeholder line once your code is in place.")
+        if isinstance(run.error, D._TimeUp):
+            return (f"your function did not finish within {D.TIME_LIMIT:g} s on this case: an infinite loop? "
+                    f"(a while loop whose condition never changes, or a loop variable never increased)")
         hint = _known_mistake(spec, case, [], [], error=run.error)
         return (f"your function raised {type(run.error).__name__}: {run.error}{where}"
                 + (f"\n  Likely mistake: {hint}" if hint else ""))

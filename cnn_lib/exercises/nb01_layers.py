@@ -4,7 +4,7 @@ import numbers
 from functools import partial
 
 from ..arithmetic import conv_params, linear_params
-from .core import Feedback, check_choice, check_number, not_answered, plain, register
+from .core import Feedback, _shape_answer, check_choice, check_number, not_answered, plain, register
 
 
 def check_conv_params(answer, in_channels, out_channels, kernel_size):
@@ -33,9 +33,11 @@ def check_shape(answer, expected, slips=(), explain="", hint="follow the shape l
     empty = not_answered(answer)
     if empty is not None:
         return empty
+    answer = _shape_answer(answer)
     if not isinstance(answer, (tuple, list)) or not all(
             isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in answer):
-        return Feedback(False, f"write the shape as a tuple of whole numbers like (8, 26, 26), got {answer!r}.")
+        return Feedback(False, f"write the shape as a tuple of whole numbers like (8, 26, 26), got {answer!r}."
+                        + (" Remove the quotes: a shape is numbers, not text." if isinstance(answer, str) else ""))
     answer = tuple(int(n) for n in answer)
     if answer == tuple(expected):
         return Feedback(True, explain or f"{tuple(expected)}.")

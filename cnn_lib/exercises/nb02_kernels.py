@@ -5,7 +5,7 @@ import numpy as np
 
 from ..arithmetic import conv_params, output_size, receptive_field
 from ..kernels import kernel
-from .core import Feedback, check_choice, check_number, not_answered, register
+from .core import Feedback, _shape_answer, check_choice, check_number, not_answered, register
 
 # ---------------------------------------------------------------- one node by hand
 PATCH = np.array([[5, 0, 1], [4, 1, 0], [2, 5, 4]])            # the 3x3 input patch under the kernel
@@ -74,10 +74,11 @@ def check_stack_shape(answer):
     if empty is not None:
         return empty
     K, k, s, C = STACK["kernels"], STACK["kernel_size"], STACK["stride"], STACK["channels"]
-    n = STACK["height"]
+    n, answer = STACK["height"], _shape_answer(answer)
     if not isinstance(answer, (tuple, list)) or not all(
             isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in answer):
-        return Feedback(False, f"write the shape as a tuple of whole numbers (K, H', W'), got {answer!r}.")
+        return Feedback(False, f"write the shape as a tuple of whole numbers (K, H', W'), got {answer!r}."
+                        + (" Remove the quotes: a shape is numbers, not text." if isinstance(answer, str) else ""))
     answer = tuple(int(v) for v in answer)
     side = output_size(n, k, s)
     if answer == (K, side, side):

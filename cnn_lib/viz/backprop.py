@@ -4,6 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, Rectangle
 
+from .._checks import fail, show
 from .canvas import Drawing
 from .style import (BACKWARD, DARK, DIVERGING, FORWARD, IMAGE, PANEL, SEQUENTIAL, TEAL, arrow, as_array, label_cells,
                     number_texts, square_grid, symmetric_limits, write_numbers)
@@ -18,6 +19,11 @@ def draw_tiny_cnn(image=None, kernel=None, classes=("vertical", "horizontal")):
     ``kernel`` (3, 3), if given, shade the input and the kernel with their real values.
     Returns the Figure.
     """
+    for name, value, shape in (("image", image, (6, 6)), ("kernel", kernel, (3, 3))):
+        if value is not None and np.shape(value) != shape:
+            fail("draw_tiny_cnn", name, f"None or an array of shape {shape}", f"shape {np.shape(value)}",
+                 "Hint: the tiny CNN's input is one 6x6 image, e.g. x[0, 0] of tiny_data(); its kernel is "
+                 "model.layers[0].params['weight'][0, 0].")
     K = len(classes)
     fig, ax = plt.subplots(figsize=(10, 3.6), dpi=80, layout="constrained")
     ax.set_xlim(0, 110)
@@ -67,6 +73,10 @@ def show_panels(panels, numbers=True, fmt="{:.2f}", cmap=None, size=2.0, shared=
     each value written in its cell (9 pt; panels grow to fit) when ``numbers``. ``shared``: one
     colour scale for all panels (use it whenever the panels' values are compared). Returns the Figure.
     """
+    if not isinstance(panels, (list, tuple)) or not panels or not all(
+            isinstance(p, (list, tuple)) and len(p) == 2 for p in panels):
+        fail("show_panels", "panels", "a non-empty list of (title, array (H, W)) pairs", show(panels),
+             "Hint: show_panels([('input', x[0, 0]), ('kernel', w[0, 0])]).", TypeError)
     panels = [(title, as_array("show_panels", f"panel {title!r}", values, "(H, W)")) for title, values in panels]
     size = max(size, 0.33 * max(np.shape(values)[-1] for _, values in panels))   # room for 9 pt numbers
     fig, axes = plt.subplots(1, len(panels), figsize=(size * len(panels), size + 0.4), dpi=80,
@@ -86,6 +96,9 @@ def show_panels(panels, numbers=True, fmt="{:.2f}", cmap=None, size=2.0, shared=
 
 def plot_loss_curves(curves, title="Training loss for three learning rates"):
     """One line per learning rate: ``curves`` maps a label to losses, one per iteration (log scale)."""
+    if not isinstance(curves, dict) or not curves:
+        fail("plot_loss_curves", "curves", "a dict {label: losses}", show(curves),
+             "Hint: plot_loss_curves({'lr 0.1': losses}), one entry per learning rate.", TypeError)
     fig, ax = plt.subplots(figsize=(6.5, 3.4), dpi=80, layout="constrained")
     for (label, losses), style, colour in zip(curves.items(), ["-", "--", ":", "-."],
                                               [DARK, TEAL, BACKWARD, "0.3"]):

@@ -6,10 +6,13 @@ Fonts are at least 10 pt at dpi 100. Colours are colour-blind safe and never the
 boxes of layers that learn are light viridis green *and* say how many parameters they hold;
 forward arrows are solid purple, backward (gradient) arrows dashed orange (PuOr's two ends).
 """
+import numbers
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
+from .._checks import called_as, fail
 from ..arithmetic import leftover, output_size
 from ..functional import conv2d
 from ..layers import Conv2d, Linear, MaxPool2d
@@ -57,7 +60,8 @@ def layer_schema_figure(model, input_shape, width=0.84, pitch=1.07):
     """The layers of ``model`` as boxes in a row, from the input (preprocessing, before the model)
     to softmax (after it), each with its output shape and parameter count from ``model.summary``.
     ``input_shape``: one example's (C, H, W)."""
-    rows = model.summary(input_shape)                   # input, then one row per layer; softmax keeps the shape:
+    with called_as("layer_schema_figure"):
+        rows = model.summary(input_shape)               # input, then one row per layer; softmax keeps the shape:
     rows += [dict(output_shape=rows[-1]["output_shape"], params=0)]
     names = ["input x\n(prepared\nimage)", *map(describe, model.layers), "softmax\n(after\nthe model)"]
     fig, ax = _canvas(pitch * len(names) + 0.2, 2.9)
@@ -84,7 +88,11 @@ def sliding_kernel_figure(x, w, i, j):
     """A k×k kernel ``w`` on a 2-D input ``x``, at the window of node (i, j): the input with the window,
     the kernel, the nine products and their sum, and the feature map ``conv2d(x, w)`` with the node."""
     k = w.shape[0]
-    y = conv2d(x[None, None], w[None, None])[0, 0]                   # (H, W) -> (OH, OW)
+    with called_as("sliding_kernel_figure"):
+        y = conv2d(x[None, None], w[None, None])[0, 0]               # (H, W) -> (OH, OW)
+    if not (all(isinstance(v, numbers.Integral) for v in (i, j)) and 0 <= i < y.shape[0] and 0 <= j < y.shape[1]):
+        fail("sliding_kernel_figure", "(i, j)", f"a node of the {y.shape[0]}x{y.shape[1]} feature map", (i, j),
+             f"Hint: rows 0..{y.shape[0] - 1}, columns 0..{y.shape[1] - 1}.")
     assert y.shape == (output_size(x.shape[0], k), output_size(x.shape[1], k))
     products = x[i:i + k, j:j + k] * w                               # (k, k)
     fig, axes = plt.subplots(1, 7, figsize=(10, 3.8), dpi=100, layout="constrained",
@@ -113,7 +121,11 @@ def stride_grid_figure(n, kernel_size, stride):
     """Every position of a kernel with ``stride`` on an n×n input (no padding): the positions along
     one row as lanes, the grid with every window's top-left corner, the output grid, and the count."""
     k, s = kernel_size, stride
-    starts, out, rest = kernel_starts(n, k, s), output_size(n, k, stride=s), leftover(n, k, stride=s)
+    if isinstance(n, numbers.Integral) and not 1 <= n <= 64:          # n x n cells (kernel_starts checks the rest)
+        fail("stride_grid_figure", "n", "a whole number in 1..64 (an n x n grid is drawn)", n,
+             "Hint: the figure is for small examples, e.g. stride_grid_figure(7, 3, 2).")
+    with called_as("stride_grid_figure"):
+        starts, out, rest = kernel_starts(n, k, s), output_size(n, k, stride=s), leftover(n, k, stride=s)
     W, H = 8.4, 6.0                                                  # inches
     fig = plt.figure(figsize=(W, H), dpi=100)
     inch = lambda left, bottom, w, h: fig.add_axes((left / W, bottom / H, w / W, h / H))  # noqa: E731

@@ -12,6 +12,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from .._checks import called_as, fail, show
 from ..stride_tools import kernel_starts, never_read
 from .canvas import Drawing
 from .style import (CURRENT, EMPTY, GAP, IMAGE, LIMITS, NEVER, PAD, TAP, as_array, cell_borders, grid_image,
@@ -25,8 +26,20 @@ def positions_figure(cases, titles=None, width=8.0):
     Each panel shows the padded axis (top row) and, below it, one lane per kernel position in
     order, so the positions form a staircase: count the steps. Orange cells are never read.
     """
+    if not isinstance(cases, (list, tuple)) or not cases or not all(isinstance(c, (list, tuple)) and 3 <= len(c) <= 5
+                                                                 for c in cases):
+        fail("positions_figure", "cases", "a non-empty list of (n, kernel_size, stride[, padding, dilation])",
+             show(cases), "Hint: positions_figure([(12, 4, 3)]).", TypeError)
+    if titles is not None and (isinstance(titles, str) or len(titles) != len(cases)):
+        fail("positions_figure", "titles", f"a list of {len(cases)} title(s), one per case", show(titles),
+             "Hint: one title per case, or leave titles out.")
     cases = [tuple(c) + (0, 1)[len(c) - 3:] for c in cases]
-    lanes = [len(kernel_starts(*c)) for c in cases]
+    for n, k, s, p, d in cases:                          # one picture cell per pixel: keep it drawable
+        if isinstance(n, int) and isinstance(p, int) and n + 2 * p > 500:
+            fail("positions_figure", "n + 2*padding", "at most 500 (one drawn cell per pixel)", n + 2 * p,
+                 "Hint: draw a learner-sized axis, e.g. (32, 3, 2); stride_tools.kernel_starts counts any size.")
+    with called_as("positions_figure"):
+        lanes = [len(kernel_starts(*c)) for c in cases]
     heights = [0.8 + (0.2 * m if m <= 12 else 0.6 + 0.02 * min(m, 60)) for m in lanes]
     fig, axes = plt.subplots(len(cases), 1, figsize=(width, sum(heights) + 0.5), dpi=80,
                              gridspec_kw=dict(height_ratios=heights), squeeze=False, layout="constrained")

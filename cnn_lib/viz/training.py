@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from .._checks import check_int, fail, show
 from .canvas import Drawing
 from .style import (DIVERGING, GUESS, IMAGE, NEUTRAL, UNUSED, as_array, map_cmap, map_columns, no_ticks,
                     probability_bars, readable_on, symmetric_limits, tile_maps)
@@ -13,6 +14,10 @@ from .style import (DIVERGING, GUESS, IMAGE, NEUTRAL, UNUSED, as_array, map_cmap
 
 def digits_figure(images, titles, columns=10, size=0.95):
     """Grey digits in a grid, each with a (short) title: images (N, 1, H, W) or (N, H, W) in [0, 1]."""
+    columns = check_int("digits_figure", "columns", columns, 1, "Hint: e.g. columns=10.")
+    if isinstance(titles, str) or len(titles) != len(images):
+        fail("digits_figure", "titles", f"one title per image ({len(images)})", show(titles),
+             "Hint: titles=[str(label) for label in y[:len(images)]].")
     images = np.asarray(images).reshape(len(images), *np.shape(images)[-2:])    # (N, 1, H, W) -> (N, H, W)
     rows = max(1, -(-len(images) // columns))                                    # no images: one empty row
     fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.3), dpi=80,
@@ -27,6 +32,10 @@ def digits_figure(images, titles, columns=10, size=0.95):
 
 def mistakes_figure(images, y_true, y_pred, probs, columns=8):
     """The digits a network got wrong, titled ``true 4 / guess 9 (61%)``: ``probs`` (N, K) from softmax."""
+    if not len(images) == len(y_true) == len(y_pred) == len(probs):
+        fail("mistakes_figure", "images, y_true, y_pred and probs", "of one length (one entry per digit)",
+             f"lengths {len(images)}, {len(y_true)}, {len(y_pred)} and {len(probs)}",
+             "Hint: index all four with the same wrong = np.flatnonzero(y_pred != y_true).")
     titles = [f"true {t}\nguess {p} ({q[p]:.0%})" for t, p, q in zip(y_true, y_pred, probs)]
     return digits_figure(images, titles, columns=columns, size=1.1)
 
@@ -36,6 +45,12 @@ def history_figure(history, lr_changes=(), figsize=(9, 3.2)):
 
     ``lr_changes``: epochs (1-based) after which the learning rate was lowered, drawn as dotted lines.
     """
+    if not hasattr(history, "loss") or not hasattr(history, "val_loss"):
+        fail("history_figure", "history", "a History, as returned by fit", show(history),
+             "Hint: history = fit(model, optimizer, x, y, epochs=3); history_figure(history).", TypeError)
+    if not len(history.loss):
+        fail("history_figure", "history", "a History of at least one epoch", "an empty History",
+             "Hint: draw the History that fit returned, after training.")
     epochs = np.arange(1, len(history.loss) + 1)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=figsize, dpi=80, layout="constrained")
     for ax, train, val, name in ((ax_loss, history.loss, history.val_loss, "loss (cross-entropy)"),
@@ -61,6 +76,9 @@ def confusion_figure(matrix, figsize=(5.2, 4.4)):
     so the colour scale is spent on the off-diagonal mistakes.
     """
     matrix = as_array("confusion_figure", "matrix", matrix, "(K, K)").astype(int)
+    if matrix.shape[0] != matrix.shape[1]:
+        fail("confusion_figure", "matrix", "square (K, K): true classes x predicted classes", f"shape {matrix.shape}",
+             "Hint: make it with confusion_matrix(y_true, y_pred, K).")
     K = len(matrix)
     mistakes = np.where(np.eye(K, dtype=bool), np.nan, matrix).astype(float)    # diagonal -> NaN (grey)
     cmap = plt.get_cmap("cividis").with_extremes(bad=UNUSED)
@@ -87,6 +105,9 @@ def kernels_figure(kernels, titles=None, columns=8, size=1.0):
 
     Each kernel is scaled to its own largest |weight|, so its pattern shows whatever its size.
     """
+    if not isinstance(kernels, (list, tuple, np.ndarray)) or not len(kernels):
+        fail("kernels_figure", "kernels", "a non-empty array (K, h, w) or list of 2-D arrays", show(kernels),
+             "Hint: the first layer's kernels: model.layers[0].params['weight'][:, 0].", TypeError)
     kernels = [as_array("kernels_figure", f"kernel {i}", k, "(h, w)") for i, k in enumerate(kernels)]
     rows = -(-len(kernels) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.2), dpi=80,

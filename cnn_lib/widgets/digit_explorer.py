@@ -74,6 +74,9 @@ class DigitExplorer(Explorer):
             raise ValueError(f"DigitExplorer: layers must be layers whose outputs are feature maps (C, H, W), got "
                              f"{list(layers)} with outputs of shapes {[m.shape for m in outputs]}. Hint: "
                              f"pick conv, ReLU or pooling layers before Flatten.")
+        if names is not None and (isinstance(names, str) or len(names) != len(self.layers)):
+            raise ValueError(f"DigitExplorer: names must be a list of {len(self.layers)} titles, one per layer in "
+                             f"layers={list(layers)}, got {names!r}. Hint: one name per layer, or leave names out.")
         names = names or [repr(model.layers[i]).split("(")[0] + f" (layer {i})" for i in self.layers]
         super().__init__(drawing=DigitDrawing(outputs, names, self.probs.shape[1]))
         self.slider = widgets.IntSlider(value=index, min=0, max=len(x) - 1, description="test digit")

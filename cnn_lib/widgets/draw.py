@@ -142,7 +142,13 @@ class AttackExplorer(Explorer):
         super().__init__(figsize=(10, 2.6), dpi=72)
         self.model, self.x, self.y = model, x, np.asarray(y)
         self.drawing = AttackFigure(self.fig, max_epsilon)
-        self.digit = widgets.IntSlider(value=index, min=0, max=len(x) - 1, description="test digit")
+        self.digit = self.int_slider("index", index, 0, len(x) - 1, description="test digit")
+        if not (isinstance(max_epsilon, (int, float)) and 0 < max_epsilon <= 1):
+            raise ValueError(f"AttackExplorer: max_epsilon must be a number in (0, 1], got {max_epsilon!r}. Hint: "
+                             f"pixels are in [0, 1]; 0.3 is plenty.")
+        if not (isinstance(epsilon, (int, float)) and 0 <= epsilon <= max_epsilon):
+            raise ValueError(f"AttackExplorer: epsilon must be a number from 0 to max_epsilon = {max_epsilon}, got "
+                             f"{epsilon!r}. Hint: the epsilon slider ranges over 0..{max_epsilon}; e.g. 0.05.")
         self.epsilon = widgets.FloatSlider(value=epsilon, min=0, max=max_epsilon, step=0.01, description="epsilon",
                                            readout_format=".2f")
         self.finish(self.digit, self.epsilon)

@@ -71,7 +71,7 @@ class TrainingStepper(Explorer):
                 try:           # train_step refuses a non-finite loss (FloatingPointError) before updating
                     before, _ = train_step(self.model, SGD(self.model, self.lr.value), self.x[idx], self.y[idx])
                     after, full = loss_on(self.model, self.x[idx], self.y[idx]), loss_on(self.model, self.x, self.y)
-                except FloatingPointError:
+                except (FloatingPointError, ValueError):      # a diverged step, refused by the library
                     before = after = full = float("nan")
             if not np.isfinite([before, after, full]).all():
                 for (layer, name), old in zip(self.model.parameters(), saved):
@@ -94,7 +94,10 @@ class TrainingStepper(Explorer):
             return self.explain(problem, reason="overflow")
         conv = self.model.layers[0]
         with np.errstate(all="ignore"):                       # huge but finite weights: no warnings
-            probs = softmax(self.model.forward(self.x))       # (8, 2)
+            logits = self.model.forward(self.x)               # (8, 2)
+        if not np.isfinite(logits).all():                     # softmax refuses NaN / inf: say why instead
+            return self.explain("the weights are so large that the scores overflow. Press Reset.", reason="overflow")
+        probs = softmax(logits)                               # (8, 2)
         self.drawing.show(self.full_losses, self.batch_losses, conv.params["weight"][0, 0],
                           conv.grads.get("weight", np.zeros((1, 1, 3, 3)))[0, 0], probs[np.arange(8), self.y])
         right = int(np.sum(probs.argmax(axis=1) == self.y))

@@ -39,12 +39,12 @@ class TransposedConvExplorer(Explorer):
         super().__init__(drawing=TransposedConvDrawing())
         slider = dict(continuous_update=True, style={"description_width": "initial"},
                       layout=widgets.Layout(width="240px"))
-        self.n = widgets.IntSlider(value=n, min=1, max=6, description="input size n", **slider)
-        self.kernel = widgets.IntSlider(value=kernel_size, min=1, max=5, description="kernel size k", **slider)
-        self.stride = widgets.IntSlider(value=stride, min=1, max=3, description="stride s", **slider)
-        self.padding = widgets.IntSlider(value=padding, min=0, max=3, description="padding p", **slider)
-        self.output_padding = widgets.IntSlider(value=output_padding, min=0, max=2, description="output_padding",
-                                                **slider)
+        self.n = self.int_slider("n", n, 1, 6, description="input size n", **slider)
+        self.kernel = self.int_slider("kernel_size", kernel_size, 1, 5, description="kernel size k", **slider)
+        self.stride = self.int_slider("stride", stride, 1, 3, description="stride s", **slider)
+        self.padding = self.int_slider("padding", padding, 0, 3, description="padding p", **slider)
+        self.output_padding = self.int_slider("output_padding", output_padding, 0, 2, description="output_padding",
+                                              **slider)
         self.pixel = widgets.IntSlider(value=0, min=0, max=max(self.n.value ** 2 - 1, 1), description="input pixel", **slider)
         self.finish(self.n, self.kernel, self.stride, self.padding, self.output_padding, self.pixel)
 
