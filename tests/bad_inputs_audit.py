@@ -211,3 +211,14 @@ add("cnn_lib.viz.diagrams.layer_schema_figure", lambda: viz("diagrams").layer_sc
     ValueError)
 add("cnn_lib.exercises.nb02_kernels.check_stack_shape",
     lambda: REGISTRY["kernels.stack_shape"].check("(10, 29, 29)"), feedback(False, "Remove the quotes"))
+
+
+def _says_remove_the_quotes(feedback):
+    assert not feedback and "Remove the quotes" in feedback.message, feedback
+
+
+CASES += [   # a pair typed in quotes gets the same hint as a number in quotes
+    ("cnn_lib.exercises.nb05_train.check_most_confused",
+     lambda: __import__("cnn_lib.exercises.nb05_train", fromlist=["x"]).check_most_confused(
+         "(4, 9)", np.eye(10, dtype=int) * 50), _says_remove_the_quotes),
+]

@@ -52,7 +52,9 @@ def check_most_confused(answer, matrix):
             return (Feedback(True, "right: every cell off the diagonal is 0, so no pair of digits is confused.")
                     if most_confused(matrix)[1] == 0 else
                     Feedback(False, "there are mistakes: look for the largest count off the diagonal."))
-        return Feedback(False, f"write the answer as a pair (true digit, guessed digit) like (3, 5), got {answer!r}.")
+        quoted = " Remove the quotes: (4, 9), not '(4, 9)'." if isinstance(answer, str) and "," in answer else ""
+        return Feedback(False, f"write the answer as a pair (true digit, guessed digit) like (3, 5), got {answer!r}."
+                               + quoted)
     try:
         true, guess = (int(a) for a in answer)
         if (true, guess) != tuple(answer):             # 4.5 or "4": not a whole number
