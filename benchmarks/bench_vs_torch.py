@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BATCH_SIZE = 64
 PHASES = [(5, 0.003), (3, 0.0005)]               # (epochs, learning rate), as in notebook 05
 N_VAL = 500                                      # the last 500 training digits: validation
-CONFIGS = ["cnn_lib:1", "torch:1", "torch:2"]    # library:threads
+CONFIGS = ["cnn_lib:2", "cnn_lib:1", "torch:1", "torch:2"]    # library:threads (cnn_lib: its two halves'
+#                                                             threads, cnn_lib.parallel; its BLAS always 1)
 
 
 # ---------------------------------------------------------------- the two workers (run in a fresh process)
@@ -55,10 +56,14 @@ def split(data):
     return x_all[:-N_VAL], y_all[:-N_VAL], x_all[-N_VAL:], y_all[-N_VAL:], x_test, y_test
 
 
-def run_cnn_lib():
-    """Notebook 05's section 3.3, timed; returns a dict of results."""
+def run_cnn_lib(threads):
+    """Notebook 05's section 3.3, timed, on ``threads`` threads (1 or 2); returns a dict of results."""
     import numpy as np
     import cnn_lib
+    if hasattr(cnn_lib, "parallel"):            # older checkouts (cnn_lib:1:DIR) compute on one thread
+        cnn_lib.parallel.set_threads(threads)
+    elif threads != 1:
+        raise SystemExit("this cnn_lib has no cnn_lib.parallel: run it as cnn_lib:1:DIR")
     x_train, y_train, x_val, y_val, x_test, y_test = split(cnn_lib.load_mnist())
     net = cnn_lib_net()
     optimizer = cnn_lib.Adam(net, lr=PHASES[0][1])
@@ -130,7 +135,7 @@ def run_torch(threads):
 
 def worker(library, threads, checkout):
     sys.path.insert(0, checkout or str(ROOT))    # cnn_lib from this checkout (or another), whatever the interpreter
-    result = run_cnn_lib() if library == "cnn_lib" else run_torch(threads)
+    result = run_cnn_lib(threads) if library == "cnn_lib" else run_torch(threads)
     print("RESULT " + json.dumps(result))
 
 
@@ -138,7 +143,8 @@ def worker(library, threads, checkout):
 def run_config(config, torch_python):
     """Run one configuration in a fresh process; thread variables are set before numpy/torch load."""
     library, threads, *checkout = config.split(":", 2)
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
+    blas = "1" if library == "cnn_lib" else threads   # cnn_lib's threads are its own; its BLAS runs one each
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=blas, OMP_NUM_THREADS=blas, MKL_NUM_THREADS=blas)
     python = torch_python if library == "torch" else sys.executable
     out = subprocess.run([python, __file__, "--worker", library, "--threads", threads, "--checkout", *checkout[:1]],
                          env=env, cwd=ROOT, capture_output=True, text=True)

@@ -7,6 +7,7 @@ teaches, where a numpy broadcasting error from deep inside does not. The form is
 """
 import contextlib
 import numbers
+import threading
 
 import numpy as np
 
@@ -14,7 +15,8 @@ MAX_BYTES = 2 * 1024**3      # the size guard: no call may allocate more than th
 MAX_LOOPS = 5 * 10**6        # the *_naive loops and gradient checks: about a minute of Python at most
 NCHW_HINT = "Hint: for one grey image (H, W) use x[None, None]; for one image (C, H, W) use x[None]."
 NHWC_HINT = "Hint: your array looks NHWC (channels last); the course uses NCHW: x.transpose(0, 3, 1, 2)."
-_trusted = [0]               # > 0 while a model runs its layers on an input it checked once: no NaN scans
+_trusted = threading.local()  # .depth > 0 while a model runs its layers on an input it checked once: no NaN
+#                              scans. Per thread: training runs two halves of a batch at once (cnn_lib.parallel).
 
 
 def fail(func, what, expected, got, hint, error=ValueError):
@@ -139,7 +141,7 @@ def check_array(func, name, x, ndim=None, layout="", hint="", finite=True):
     if x.size == 0:
         fail(func, name, "non-empty", f"shape {x.shape}",
              "Hint: an empty batch has nothing to compute; check the slice that made it, e.g. x[:10].")
-    if finite and not _trusted[0] and not np.isfinite(x).all():
+    if finite and not getattr(_trusted, "depth", 0) and not np.isfinite(x).all():
         bad = int(np.size(x) - np.count_nonzero(np.isfinite(x)))
         fail(func, name, "finite numbers", f"{bad} NaN or infinite value(s)",
              "Hint: a NaN usually comes from a division by zero or a learning rate so large the weights blew "
@@ -166,11 +168,11 @@ def checked_once():
     ``Sequential.forward`` checks the model's input, then runs its layers in this block, so a
     training step does not scan every intermediate array (the loss checks the output).
     """
-    _trusted[0] += 1
+    _trusted.depth = getattr(_trusted, "depth", 0) + 1
     try:
         yield
     finally:
-        _trusted[0] -= 1
+        _trusted.depth -= 1
 
 
 def check_ndim(func, name, array, ndim, layout, hint=""):

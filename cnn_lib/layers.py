@@ -85,6 +85,11 @@ class Layer:
     ``backward`` lives in one dict, ``cache``, so inference helpers can put it back untouched.
     """
 
+    # True when each example's output depends on that example alone and forward changes nothing but
+    # ``cache``: then a batch may be computed as two halves at once (cnn_lib.parallel). False here, so
+    # a new layer is computed whole until it says otherwise.
+    per_example = False
+
     def __init__(self):
         self.params, self.grads = {}, {}
         self.training, self.cache = True, {}
@@ -173,6 +178,8 @@ class Conv2d(Layer):
     groups = in_channels).
     """
 
+    per_example = True              # see Layer.per_example: a batch may run as two halves
+
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, rng=None, groups=1):
         super().__init__()
         c_in = check_int("Conv2d", "in_channels", in_channels, 1, "Hint: 1 for grey images, 3 for RGB.")
@@ -236,6 +243,8 @@ class Conv2d(Layer):
 class MaxPool2d(Layer):
     """Max pooling: (N, C, H, W) -> (N, C, OH, OW); ``stride`` defaults to ``kernel_size``."""
 
+    per_example = True              # see Layer.per_example: a batch may run as two halves
+
     def __init__(self, kernel_size, stride=None):
         super().__init__()
         self.kernel_size = check_int("MaxPool2d", "kernel_size", _square(kernel_size), 1, "Hint: 2 pools 2x2 windows.")
@@ -266,6 +275,8 @@ class MaxPool2d(Layer):
 class ReLU(Layer):
     """max(x, 0) elementwise; any shape in, same shape out."""
 
+    per_example = True              # see Layer.per_example: a batch may run as two halves
+
     def describe(self, in_shape):
         return LayerInfo("ReLU", _one_example(self, in_shape, layout="(any axes)"), 0, 0)
 
@@ -281,6 +292,8 @@ class ReLU(Layer):
 class Flatten(Layer):
     """(N, C, H, W) -> (N, C*H*W): lines feature maps up for a fully connected layer."""
 
+    per_example = True              # see Layer.per_example: a batch may run as two halves
+
     def describe(self, in_shape):
         return LayerInfo("Flatten", (int(np.prod(_one_example(self, in_shape, layout="(C, H, W)"))),), 0, 0)
 
@@ -295,6 +308,8 @@ class Flatten(Layer):
 
 class Linear(Layer):
     """Fully connected: (N, in_features) -> (N, out_features); weight (out, in), bias (out,)."""
+
+    per_example = True              # see Layer.per_example: a batch may run as two halves
 
     def __init__(self, in_features, out_features, rng=None):
         super().__init__()
@@ -375,6 +390,7 @@ class Sequential(Layer):
     """Layers applied one after another: ``forward`` runs them in order, ``backward`` in reverse."""
 
     skips_input_grad = True         # backward(dy, input_grad=False) passes it on to a first Conv2d
+    per_example = property(lambda self: all(getattr(layer, "per_example", False) for layer in self.layers))
 
     def __init__(self, *layers):
         super().__init__()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import parallel
 from ._checks import NCHW_HINT, as_array, check_array, check_int, fail, show
 from .layers import inference
 from .losses import LR_HINT, softmax_cross_entropy
@@ -87,12 +88,21 @@ def predict(model, x, batch_size=100):
     Runs in evaluation mode and leaves every layer's ``cache`` as it was (``layers.inference``).
     Speed: batches of 100 keep each convolution's im2col matrix small enough for the CPU's cache;
     notebook 05's network took 1.2-2x longer per digit in batches of 500 (80 MB of columns in conv 2).
+    The first half of the batches and the second half run on two threads (:mod:`cnn_lib.parallel`):
+    the same batches, so the same numbers as one after the other.
     """
     _check_model("predict", model)
     x = _check_data("predict", x)
     batch_size = check_int("predict", "batch_size", batch_size, 1, "Hint: e.g. 100.")
+    starts = range(0, len(x), batch_size)
     with inference(model), _named("predict"):
-        return np.concatenate([model.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+        if len(starts) < 2 or parallel._halves(model, len(x)) is None:
+            return np.concatenate([model.forward(x[i:i + batch_size]) for i in starts])
+        halves = starts[:len(starts) // 2], starts[len(starts) // 2:]
+        twins = parallel._twin(model), parallel._twin(model)      # each with its own cache; the same weights
+        a, b = parallel._run_both(*(lambda m=m, part=part: [m.forward(x[i:i + batch_size]) for i in part]
+                                   for m, part in zip(twins, halves)))
+        return np.concatenate(a + b)
 
 
 def evaluate(model, x, y, batch_size=100):
@@ -111,24 +121,59 @@ def evaluate(model, x, y, batch_size=100):
     return loss, float(np.mean(logits.argmax(axis=1) == y))
 
 
+def _refuse_divergence(logits):
+    """Refuse NaN, inf or huge logits (FloatingPointError) before any update: training has diverged."""
+    peak = np.abs(logits).max() if logits.size else 0.0
+    if not peak < 1e15:                                  # NaN, inf, or a blow-up on its way to inf
+        raise FloatingPointError(f"the model's output (logits) must be finite numbers of a sane size (< 1e15), "
+                                 f"got {'NaN or inf' if not np.isfinite(peak) else f'{peak:.3g}'}: training "
+                                 f"has diverged. {LR_HINT}")
+
+
+def _forward_backward(model, x, y, share=1.0):
+    """Forward, loss and backward on one batch (or one half of it, weighing ``share`` = n_half / N).
+
+    Returns ``(loss, logits)``; fills every layer's ``grads`` with ``share`` times the gradient of the
+    mean loss over ``x``. No gradient for the images themselves: nothing uses it.
+    """
+    logits = model.forward(x)
+    _refuse_divergence(logits)
+    loss, dlogits = softmax_cross_entropy(logits, y)
+    if share != 1.0:
+        dlogits *= share                             # this half's part of the batch's mean loss
+    if getattr(model, "skips_input_grad", False):    # speed: no gradient for the images (nothing uses it)
+        model.backward(dlogits, input_grad=False)
+    else:
+        model.backward(dlogits)
+    return loss, logits
+
+
 def train_step(model, optimizer, x, y):
     """One iteration on one batch: forward, loss, backward, update. Returns ``(loss, logits)``.
 
     A NaN or infinite loss is refused (FloatingPointError) before the update, with a hint.
+    Speed: a batch of 32 examples or more is computed as two halves on two threads, and the halves'
+    gradients are added (:mod:`cnn_lib.parallel` says why that is the same gradient); the model's
+    ``grads`` then hold the whole batch's gradient, as after one ``model.backward``.
     """
     _check_model("train_step", model, optimizer)
+    halves = None
+    if isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and y.ndim == 1 and len(x) == len(y) \
+            and np.issubdtype(y.dtype, np.integer):   # otherwise the whole batch, for the checks' messages
+        halves = parallel._halves(model, len(x))
     with _named("train_step"), np.errstate(over="ignore", invalid="ignore"):   # an overflow is refused below
-        logits = model.forward(x)
-        peak = np.abs(logits).max() if logits.size else 0.0
-        if not peak < 1e15:                                  # NaN, inf, or a blow-up on its way to inf
-            raise FloatingPointError(f"the model's output (logits) must be finite numbers of a sane size (< 1e15), "
-                                     f"got {'NaN or inf' if not np.isfinite(peak) else f'{peak:.3g}'}: training "
-                                     f"has diverged. {LR_HINT}")
-        loss, dlogits = softmax_cross_entropy(logits, y)
-        if getattr(model, "skips_input_grad", False):   # speed: no gradient for the images (nothing uses it)
-            model.backward(dlogits, input_grad=False)
+        if halves is None:
+            loss, logits = _forward_backward(model, x, y)
         else:
-            model.backward(dlogits)
+            twins = parallel._twin(model), parallel._twin(model)      # the same weights, their own cache and grads
+            shares = [(s.stop - s.start) / len(x) for s in halves]
+            (loss_a, logits_a), (loss_b, logits_b) = parallel._run_both(
+                *(lambda m=m, s=s, share=share: _forward_backward(m, x[s], y[s], share)
+                  for m, s, share in zip(twins, halves, shares)))
+            loss = shares[0] * loss_a + shares[1] * loss_b
+            logits = np.concatenate([logits_a, logits_b])           # (n_a, K) + (n_b, K) -> (N, K)
+            for (_, layer, key), (_, a, _), (_, b, _) in zip(*(m.named_slots() for m in (model, *twins))):
+                layer.grads[key] = a.grads[key] + b.grads[key]      # the whole batch's gradient
         optimizer.step()
     return loss, logits
 

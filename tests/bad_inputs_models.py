@@ -36,3 +36,22 @@ CASES = [
     ("cnn_lib.Linear", lambda: Linear(10, 2).describe((1, 10)), ValueError),
     ("cnn_lib.ReLU", lambda: ReLU().describe(784), ValueError),                            # not a tuple
 ]
+
+# cnn_lib.parallel (issue 18): the one public switch
+from cnn_lib import parallel  # noqa: E402
+
+
+def _set_and_restore(n):
+    previous = parallel.set_threads(n)
+    parallel.set_threads(previous)
+    return previous
+
+
+CASES += [
+    ("cnn_lib.parallel.set_threads", lambda: parallel.set_threads(0), ValueError),
+    ("cnn_lib.parallel.set_threads", lambda: parallel.set_threads(4), ValueError),       # more would change the numbers
+    ("cnn_lib.parallel.set_threads", lambda: parallel.set_threads("2"), TypeError),
+    ("cnn_lib.parallel.set_threads", lambda: parallel.set_threads(2.0), TypeError),
+    ("cnn_lib.parallel.set_threads", lambda: parallel.set_threads(True), TypeError),
+    ("cnn_lib.parallel.set_threads", lambda: _set_and_restore(np.int64(1)), lambda previous: previous in (1, 2)),
+]
