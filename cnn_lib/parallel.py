@@ -52,17 +52,28 @@ def _reuse_freed_memory():
         pass
 
 
+def _blas_on_one_thread():
+    """True when the BLAS library was told to use one thread (``OPENBLAS_NUM_THREADS=1``, as the course sets).
+
+    Otherwise each matrix product may already use every core, and two threads of our own on top
+    would make four threads fight for two cores (2x slower, measured): then the halves run one
+    after the other.
+    """
+    return any(os.environ.get(name) == "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"))
+
+
 _reuse_freed_memory()
-_threads = 2 if _usable_cores() >= 2 else 1
+_threads = 2 if _usable_cores() >= 2 and _blas_on_one_thread() else 1
 _pool = None                                    # one worker thread, started on first use
 
 
 def set_threads(n):
     """Compute the two halves of a batch on ``n`` = 1 or 2 threads; returns the previous setting.
 
-    The default is 2 when this process may use two cores or more. The numbers computed are the same
-    either way (the halves are the same); 1 leaves the second core to someone else, for example on a
-    classroom server where each learner should use one core.
+    The default is 2 when this process may use two cores or more and BLAS runs on one thread
+    (``OPENBLAS_NUM_THREADS=1``, which ``course.py``, Binder and notebook 05's first cell set), else 1.
+    The numbers computed are the same either way (the halves are the same); 1 leaves the second core
+    to someone else, for example on a classroom server where each learner should use one core.
     """
     global _threads
     n = check_int("set_threads", "n", n, 1, "Hint: 1 (one core) or 2 (two cores).")
