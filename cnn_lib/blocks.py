@@ -33,6 +33,9 @@ class BatchNorm2d(Layer):
     ``buffers``: ``"running_mean"`` (zeros) and ``"running_var"`` (ones): state, not learned.
     """
 
+    # batch statistics mix the examples in training mode; evaluation mode treats each on its own
+    per_example = property(lambda self: not self.training)
+
     def __init__(self, num_features, eps=1e-5, momentum=0.1):
         super().__init__()
         C = check_int("BatchNorm2d", "num_features", num_features, 1, "Hint: the number of channels of the input.")
@@ -91,6 +94,8 @@ class BatchNorm2d(Layer):
 class AvgPool2d(Layer):
     """Average pooling: (N, C, H, W) -> (N, C, OH, OW); ``stride`` defaults to ``kernel_size``."""
 
+    per_example = True              # see Layer.per_example: a batch may run as two halves
+
     def __init__(self, kernel_size, stride=None):
         super().__init__()
         self.kernel_size = check_int("AvgPool2d", "kernel_size", kernel_size, 1, "Hint: 2 pools 2x2 windows.")
@@ -121,6 +126,8 @@ class GlobalAvgPool2d(Layer):
     of the output layer. PyTorch writes it ``AdaptiveAvgPool2d(1)`` followed by ``Flatten()``.
     """
 
+    per_example = True              # see Layer.per_example: a batch may run as two halves
+
     def forward(self, x):
         return self._remember(_named(self, FB.global_avg_pool2d, x), x_shape=x.shape)
 
@@ -138,6 +145,9 @@ class Dropout(Layer):
     1/(1-p); in evaluation mode the identity. Any shape. ``rng``: a ``np.random.Generator``
     (default: one seeded from the generator :func:`~cnn_lib.layers.manual_seed` resets).
     """
+
+    # random draws in training mode (split, they would come in another order); evaluation: the identity
+    per_example = property(lambda self: not self.training)
 
     def __init__(self, p=0.5, rng=None):
         super().__init__()
@@ -171,6 +181,8 @@ class ConvTranspose2d(Layer):
     ``params``: ``"weight"`` (C_in, C_out, k, k) (PyTorch's layout), ``"bias"`` (C_out,). With
     stride s it upsamples about s times: the gradient of a stride-s convolution, run forwards.
     """
+
+    per_example = True              # see Layer.per_example: a batch may run as two halves
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, rng=None):
         super().__init__()
@@ -218,6 +230,8 @@ class Residual(Layer):
     Backward adds the two paths: ``dx = dy + f'(x)^T dy``, so dy reaches earlier layers even when
     ``f``'s gradient is small. ``.layers`` holds the children, as in ``Sequential``.
     """
+
+    per_example = property(lambda self: all(getattr(layer, "per_example", False) for layer in self.layers))
 
     def __init__(self, *layers):
         super().__init__()

@@ -123,3 +123,19 @@ def _run_both(first, second):
         future.exception()                      # wait for the worker, then raise first()'s error
         raise
     return a, future.result()
+
+
+def _map_batches(model, forward, x, batch_size):
+    """``[forward(model, x[i:i + batch_size]) for every batch]``, the first half of the batches on one thread
+    and the second half on another, each with its own twin of ``model`` (the same batches, so the same
+    numbers as one after the other). For evaluation, where nothing is learned: ``predict``, ``top_patches``.
+    """
+    starts = range(0, len(x), batch_size)
+    if len(starts) < 2 or _halves(model, len(x)) is None:
+        return [forward(model, x[i:i + batch_size]) for i in starts]
+    middle = len(starts) // 2
+    twins = _twin(model), _twin(model)          # each with its own cache; the same weights
+    first, second = (lambda m=m, part=part: [forward(m, x[i:i + batch_size]) for i in part]
+                     for m, part in zip(twins, (starts[:middle], starts[middle:])))
+    a, b = _run_both(first, second)
+    return a + b

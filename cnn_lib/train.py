@@ -94,15 +94,8 @@ def predict(model, x, batch_size=100):
     _check_model("predict", model)
     x = _check_data("predict", x)
     batch_size = check_int("predict", "batch_size", batch_size, 1, "Hint: e.g. 100.")
-    starts = range(0, len(x), batch_size)
     with inference(model), _named("predict"):
-        if len(starts) < 2 or parallel._halves(model, len(x)) is None:
-            return np.concatenate([model.forward(x[i:i + batch_size]) for i in starts])
-        halves = starts[:len(starts) // 2], starts[len(starts) // 2:]
-        twins = parallel._twin(model), parallel._twin(model)      # each with its own cache; the same weights
-        a, b = parallel._run_both(*(lambda m=m, part=part: [m.forward(x[i:i + batch_size]) for i in part]
-                                   for m, part in zip(twins, halves)))
-        return np.concatenate(a + b)
+        return np.concatenate(parallel._map_batches(model, lambda m, batch: m.forward(batch), x, batch_size))
 
 
 def evaluate(model, x, y, batch_size=100):

@@ -25,17 +25,26 @@ class TrainingMonitor:
         self.bar = widgets.IntProgress(value=0, min=0, max=total_steps, description="training")
         self.label = widgets.Label("waiting for the first iteration")
         self.widget = widgets.HBox([self.bar, self.label])
-        self.steps, self.start = 0, None
+        self.steps, self.start, self.shown = 0, None, None    # shown: when the bar was last redrawn
 
     def on_step(self, info):
-        """Callback for ``fit``: count one iteration, show epoch, iteration, batch loss and time."""
+        """Callback for ``fit``: count one iteration, show epoch, iteration, batch loss and time.
+
+        Speed: the bar and text are redrawn at most 10 times a second, and at the end of every epoch:
+        each redraw is a message to the browser, and iterations come every ~10 ms.
+        """
+        now = time.perf_counter()
         if self.start is None:
-            self.start = time.perf_counter()
+            self.start = now
         self.steps += 1
+        if self.shown is not None and now - self.shown < 0.1 and info.step + 1 < info.steps_per_epoch \
+                and self.steps < self.total_steps:
+            return
+        self.shown = now
         self.bar.value = min(self.steps, self.total_steps)
         epoch = (self.steps - 1) // info.steps_per_epoch + 1     # keeps counting across several fit calls
         self.label.value = (f"epoch {epoch}, iteration {info.step + 1}/{info.steps_per_epoch}, "
-                            f"batch loss {info.loss:.3f}, {time.perf_counter() - self.start:.1f} s")
+                            f"batch loss {info.loss:.3f}, {now - self.start:.1f} s")
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
