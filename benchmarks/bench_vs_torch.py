@@ -1,8 +1,8 @@
 """Notebook 05's training run in cnn_lib and in PyTorch CPU, side by side (prints numbers; asserts nothing).
 
-Run:  python benchmarks/bench_vs_torch.py                  (3 rounds of 3 runs, ~2-3 min on 2 cores)
+Run:  python benchmarks/bench_vs_torch.py                  (3 rounds of 4 runs, ~2-3 min on 2 cores)
       python benchmarks/bench_vs_torch.py --repeats 1      (one round, ~1 min)
-      python benchmarks/bench_vs_torch.py --torch-python /work/torchvenv/bin/python
+      python benchmarks/bench_vs_torch.py --torch-python /path/to/other/venv/bin/python
                                                            (PyTorch runs with another interpreter)
       python benchmarks/bench_vs_torch.py --configs cnn_lib:1,cnn_lib:1:/tmp/old,torch:1
                                                            (also the cnn_lib in /tmp/old: before and after)
@@ -19,6 +19,11 @@ for validation), the same batches (shuffled by ``np.random.default_rng(seed)`` p
 and accuracy over each epoch and the validation loss and accuracy after each epoch (as ``fit``
 computes them). The clock covers exactly that (data loading, imports and the final test
 evaluation are outside it); the test accuracy on the 1,000 test digits is printed for each run.
+
+Configurations are ``library:threads``. ``cnn_lib:2`` is cnn_lib as the course runs it: each batch as two
+halves on two threads (``cnn_lib.parallel``), BLAS on one thread; ``cnn_lib:1`` computes the same halves
+on one thread (the same numbers: the script says whether the final weights agree). ``torch:N`` is
+PyTorch with ``torch.set_num_threads(N)`` (and N BLAS/OpenMP threads).
 
 Each run is a fresh process (so every one pays the same start-up costs and thread settings are
 read before numpy or torch loads); the configurations alternate, round after round, and each
@@ -201,6 +206,9 @@ def main():
         if config.startswith("cnn_lib"):
             same = len({(r["weights_sha"], r["test_accuracy"]) for r in runs}) == 1
             print(f"{config}: final weights identical in every run: {'yes' if same else 'NO'}")
+    if len(ours) > 1:                            # the halves make the numbers independent of the thread count
+        same = len({r["weights_sha"] for c in ours for r in results[c]}) == 1
+        print(f"{' and '.join(ours)}: the same final weights: {'yes' if same else 'NO'}")
     if ours and theirs:
         best_ours, best_theirs = min(ours, key=ours.get), min(theirs, key=theirs.get)
         ratio = ours[best_ours] / theirs[best_theirs]

@@ -160,11 +160,18 @@ def im2col(x, KH, KW, stride=1, padding=0):
     returned: same values, a view, no second copy.
     """
     x, KH, KW, stride, padding = _window_args("im2col", x, KH, KW, stride, padding)   # np.array([3]) -> 3
+    N, C, H, W = x.shape
+    OH, OW = (H + 2 * padding - KH) // stride + 1, (W + 2 * padding - KW) // stride + 1
+    check_size("im2col", "the im2col matrix", C * KH * KW * N * OH * OW, x.itemsize,
+               "Hint: use a smaller batch or fewer channels.")
+    return _im2col(x, KH, KW, stride, padding)
+
+
+def _im2col(x, KH, KW, stride, padding):
+    """:func:`im2col` without the checks, for callers that checked already (conv2d: once per call, not twice)."""
     xp = _pad(x, padding)                                 # (N, C, H+2p, W+2p)
     N, C, Hp, Wp = xp.shape
     OH, OW = (Hp - KH) // stride + 1, (Wp - KW) // stride + 1
-    check_size("im2col", "the im2col matrix", C * KH * KW * N * OH * OW, x.itemsize,
-               "Hint: use a smaller batch or fewer channels.")
     cols_t = np.empty((C, KH, KW, N, OH, OW), dtype=x.dtype)
     # Speed: copied straight from windows(x), the runs of neighbouring pixels are only OW long
     # (10 in notebook 05's conv 2); in two steps, first one kernel column, they are OH*OW (1.3x faster).
@@ -221,7 +228,7 @@ def conv2d_with_cols(x, weight, bias=None, stride=1, padding=0):
     x, weight, bias, s, p, OH, OW = _conv_args("conv2d_with_cols", x, weight, bias, stride, padding)
     N = x.shape[0]
     C_out, C, KH, KW = weight.shape
-    cols = im2col(x, KH, KW, s, p)                       # (N*OH*OW, C*KH*KW), a view of a (C*KH*KW, N*OH*OW) array
+    cols = _im2col(x, KH, KW, s, p)                      # (N*OH*OW, C*KH*KW), a view of a (C*KH*KW, N*OH*OW) array
     y = weight.reshape(C_out, C * KH * KW) @ cols.T     # (C_out, C*KH*KW) @ (C*KH*KW, N*OH*OW) -> (C_out, N*OH*OW)
     if bias is not None:
         y += bias[:, None]                               # (C_out,) -> (C_out, 1): one bias per row
@@ -239,11 +246,18 @@ def conv2d_backward(dy, x, weight, stride=1, padding=0, cols=None, input_grad=Tr
     dweight correlates the input with dy; dx spreads dy back through the kernel (notebook 04).
     """
     x, weight, _, s, p, OH, OW = _conv_args("conv2d_backward", x, weight, None, stride, padding)
+    dy = _grad_arg("conv2d_backward", dy, (x.shape[0], weight.shape[0], OH, OW))
+    return _conv2d_backward(dy, x, weight, s, p, cols, input_grad)
+
+
+def _conv2d_backward(dy, x, weight, s, p, cols=None, input_grad=True):
+    """:func:`conv2d_backward` without the checks: for ``Conv2d.backward``, whose x and weight were
+    checked by its forward pass and dy by ``Layer._saved`` (speed: no second round of checks per step)."""
     N, C, H, W = x.shape
     C_out, _, KH, KW = weight.shape
-    dy = _grad_arg("conv2d_backward", dy, (N, C_out, OH, OW))
+    OH, OW = dy.shape[2:]
     if cols is None:
-        cols = im2col(x, KH, KW, s, p)
+        cols = _im2col(x, KH, KW, s, p)
     # For speed, work with "channels first" matrices, (channels, N*OH*OW), like im2col's copy.
     # (N, C_out, OH, OW) -> (C_out, N, OH, OW) -> (C_out, N*OH*OW)
     dy_t = dy.transpose(1, 0, 2, 3).reshape(C_out, N * OH * OW)
@@ -361,6 +375,13 @@ def max_pool2d_backward(dy, x, kernel_size, stride=None, y=None):
         raise ValueError(f"max_pool2d_backward: y must be max_pool2d(x, ...) of shape "
                          f"{(x.shape[0], x.shape[1], OH, OW)}, got shape {np.shape(y)}. Hint: pass the "
                          f"forward pass's output, or leave y out.")
+    return _max_pool2d_backward(dy, x, k, s, y)
+
+
+def _max_pool2d_backward(dy, x, k, s, y):
+    """:func:`max_pool2d_backward` without the checks, for ``MaxPool2d.backward`` (x and y from its own
+    forward pass, dy checked by ``Layer._saved``)."""
+    OH, OW = y.shape[2:]
     # Speed: every array below is laid out in memory like x (conv2d's outputs are "channels first" in memory),
     # so each pass walks them all in the same order. dy may come in another order (Flatten's): copy it once.
     dy_in_order = np.empty_like(y, dtype=dy.dtype)            # (N, C, OH, OW), in x's memory order

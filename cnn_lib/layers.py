@@ -230,9 +230,9 @@ class Conv2d(Layer):
     def backward(self, dy, input_grad=True):
         """dy (N, C_out, OH, OW) -> dx (N, C_in, H, W); ``input_grad=False``: no dx (None), see Sequential.backward."""
         dy, c = self._saved(dy)
-        if self.groups == 1:
-            g = F.conv2d_backward(dy, c["x"], self.params["weight"], self.stride, self.padding, cols=c["cols"],
-                                  input_grad=input_grad)
+        if self.groups == 1:                            # x, weight checked by forward, dy by _saved: no re-check
+            g = F._conv2d_backward(dy, c["x"], self.params["weight"], self.stride, self.padding, cols=c["cols"],
+                                   input_grad=input_grad)
         else:                                           # grouped (notebook 07): dx is always computed
             g = FB.grouped_conv2d_backward(dy, c["x"], self.params["weight"], self.stride, self.padding,
                                            groups=self.groups, cols=c["cols"])
@@ -268,8 +268,8 @@ class MaxPool2d(Layer):
         return self._remember(y, x=x, out=y)           # out kept: backward needs each window's maximum
 
     def backward(self, dy):
-        dy, c = self._saved(dy)
-        return F.max_pool2d_backward(dy, c["x"], self.kernel_size, self.stride, y=c["out"])
+        dy, c = self._saved(dy)                         # x and out from forward, dy checked: no re-check
+        return F._max_pool2d_backward(dy, c["x"], self.kernel_size, self.stride, c["out"])
 
 
 class ReLU(Layer):
