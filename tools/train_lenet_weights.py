@@ -1,6 +1,6 @@
 """Train notebook 05's network with notebook 05's recipe and save it as cnn_lib/datasets/lenet_05.npz.
 
-Usage (from the repository root, one BLAS thread as the course runs; about 30 s):
+Usage (from the repository root, one BLAS thread as the course runs; about 6 s on two cores):
 
     OPENBLAS_NUM_THREADS=1 python tools/train_lenet_weights.py [--out NPZ]
 
