@@ -231,7 +231,7 @@ class Residual(Layer):
     ``f``'s gradient is small. ``.layers`` holds the children, as in ``Sequential``.
     """
 
-    per_example = property(lambda self: all(getattr(layer, "per_example", False) for layer in self.layers))
+    per_example = L._CHILDREN_PER_EXAMPLE                # per-example when all its children are
 
     def __init__(self, *layers):
         super().__init__()

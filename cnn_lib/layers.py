@@ -386,11 +386,15 @@ def _children(container, layers, example):
     return list(layers)
 
 
+# A container is per-example when all its children are (Sequential here, Residual in blocks.py).
+_CHILDREN_PER_EXAMPLE = property(lambda self: all(getattr(layer, "per_example", False) for layer in self.layers))
+
+
 class Sequential(Layer):
     """Layers applied one after another: ``forward`` runs them in order, ``backward`` in reverse."""
 
     skips_input_grad = True         # backward(dy, input_grad=False) passes it on to a first Conv2d
-    per_example = property(lambda self: all(getattr(layer, "per_example", False) for layer in self.layers))
+    per_example = _CHILDREN_PER_EXAMPLE
 
     def __init__(self, *layers):
         super().__init__()
