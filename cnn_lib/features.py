@@ -30,7 +30,7 @@ def shift(x, dy, dx):
     return out
 
 
-def top_patches(model, x, layer, channel, k=9, field=14, jump=2, offset=-2, batch_size=100):
+def top_patches(model, x, layer, channel, k=9, field=14, jump=2, offset=-2, batch_size=64):
     """The ``k`` input patches that most excite ``channel`` of ``model.layers[layer]``'s output.
 
     x (N, C, H, W). A node (i, j) of that layer sees the ``field`` x ``field`` input patch starting
@@ -45,13 +45,8 @@ def top_patches(model, x, layer, channel, k=9, field=14, jump=2, offset=-2, batc
     if layer >= len(model.layers):
         raise ValueError(f"top_patches: layer must be the index of one of the model's {len(model.layers)} layers, "
                          f"got {layer}. Hint: 3 is the second convolution of notebook 05's network.")
-    def up_to_layer(m, batch):                                    # only the layers up to the one asked for
-        for step in m.layers[:layer + 1]:
-            batch = step.forward(batch)
-        return batch[:, channel]
-
-    with inference(model):                                        # batches on two threads (cnn_lib.parallel)
-        maps = np.concatenate(parallel._map_batches(model, up_to_layer, x, batch_size))   # (N, OH, OW)
+    with inference(model):                    # only the layers up to the one asked for; on two cores (cnn_lib.parallel)
+        maps = np.concatenate(parallel._map_batches(model, x, batch_size, upto=layer, channel=channel))  # (N, OH, OW)
     N, OH, OW = maps.shape
     best = np.argsort(maps.ravel())[::-1][:k]                                   # strongest k nodes
     n, i, j = np.unravel_index(best, maps.shape)

@@ -85,7 +85,14 @@ def _grad_arg(func, dy, shape):
 
 def _pad(x, p):
     """Zero-pad the two spatial axes: (N, C, H, W) -> (N, C, H+2p, W+2p)."""
-    return np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p else x
+    if not p:
+        return x
+    # Speed: what np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) gives, in two numpy calls instead of a dozen
+    # (np.pad is general; 0.1 ms of a 9 ms half batch in notebook 05's first convolution)
+    N, C, H, W = x.shape
+    xp = np.zeros((N, C, H + 2 * p, W + 2 * p), dtype=x.dtype)
+    xp[:, :, p:p + H, p:p + W] = x
+    return xp
 
 
 # ---------------------------------------------------------------- convolution, naive

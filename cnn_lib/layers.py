@@ -282,11 +282,18 @@ class ReLU(Layer):
 
     def forward(self, x):
         x = self._input(x, range(0, 9), "array of any shape")
-        return self._remember(F.relu(x), x=x)
+        y = F.relu(x)
+        return self._remember(y, x=x, out=y)        # out: so Sequential.backward can tell the next layer read it
 
     def backward(self, dy):
         dy, c = self._saved(dy)
         return F.relu_backward(dy, c["x"])
+
+
+def _relu_then_pool(pair):
+    """True when ``pair`` is a ReLU followed by a MaxPool2d that pooled what that ReLU output (last forward)."""
+    return (len(pair) == 2 and type(pair[0]) is ReLU and type(pair[1]) is MaxPool2d and "out" in pair[0].cache
+            and pair[1].cache.get("x") is pair[0].cache["out"])
 
 
 class Flatten(Layer):
@@ -420,10 +427,22 @@ class Sequential(Layer):
         """
         dy, _ = self._saved(dy)
         with checked_once():
-            for i, layer in reversed(list(enumerate(self.layers))):
+            i = len(self.layers) - 1
+            while i >= 0:
+                layer = self.layers[i]
                 if i == 0 and not input_grad and getattr(layer, "skips_input_grad", False):
                     return layer.backward(dy, input_grad=False)
+                if _relu_then_pool(self.layers[i - 1:i + 1]):
+                    # Speed, "fused masks": ReLU's backward passes dy where its input was > 0, and max pooling
+                    # routes each window's dy to the window's maximum, which was > 0 exactly when the pooled
+                    # output is > 0. So ReLU's mask can be applied to the pooled gradient, 4x smaller for 2x2
+                    # pooling, and ReLU's own pass over the whole feature map is skipped (the same numbers;
+                    # notebook 05: 0.3 ms of a 9 ms half batch). Layer by layer gives the same dy.
+                    dy = layer.backward(dy * (layer.cache["out"] > 0))     # (N, C, OH, OW) -> (N, C, H, W)
+                    i -= 2
+                    continue
                 dy = layer.backward(dy)
+                i -= 1
         return dy
 
     def layer_outputs(self, x):

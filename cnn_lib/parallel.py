@@ -18,13 +18,22 @@ are shared: one array, read by both).
 Why runs repeat exactly, on any machine: a batch is always cut into the same two halves and their
 gradients are always added in the same order, whether one core computes them one after the other
 or two cores at the same time (:func:`set_threads`).
+
+Where the second half runs: in a *helper process* (a second Python, started on first use; see
+:mod:`cnn_lib._helper` for why not a thread). Until it is ready (about 0.3 s), or when it cannot be
+used (a model with a learner's own layer classes, a system that allows no second process), the
+second half runs on a thread of this process instead: the same code on the same numbers, so the
+same results.
 """
 import contextvars
 import copy
 import ctypes
 import os
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
+from . import _helper as _helper_module
 from ._checks import check_int
 
 MIN_SPLIT = 32      # smaller batches run whole: halves of fewer than 16 examples gain less than a hand-over costs
@@ -65,11 +74,17 @@ def _blas_on_one_thread():
 _reuse_freed_memory()
 _threads = 2 if _usable_cores() >= 2 and _blas_on_one_thread() else 1
 _pool = None                                    # one worker thread, started on first use
+_helper = None                                  # the helper process (_helper.Helper), started on first use; False: none
+_use_helper = True                              # False: the second half always on a thread (tests compare the two)
+_helper_lock = threading.Lock()                 # one request at a time (two threads training at once: one waits)
+PATIENCE = 5.0      # seconds (+ 10x the first half's time) the helper may take before it is stopped
 
 
 def set_threads(n):
-    """Compute the two halves of a batch on ``n`` = 1 or 2 threads; returns the previous setting.
+    """Compute the two halves of a batch on ``n`` = 1 or 2 cores; returns the previous setting.
 
+    2: the second half in the helper process (started on first use; a thread of this process until
+    it is ready); 1: both halves here, one after the other, and no helper process is started.
     The default is 2 when this process may use two cores or more and BLAS runs on one thread
     (``OPENBLAS_NUM_THREADS=1``, which ``course.py``, Binder and notebook 05's first cell set), else 1.
     The numbers computed are the same either way (the halves are the same); 1 leaves the second core
@@ -125,17 +140,92 @@ def _run_both(first, second):
     return a, future.result()
 
 
-def _map_batches(model, forward, x, batch_size):
-    """``[forward(model, x[i:i + batch_size]) for every batch]``, the first half of the batches on one thread
-    and the second half on another, each with its own twin of ``model`` (the same batches, so the same
-    numbers as one after the other). For evaluation, where nothing is learned: ``predict``, ``top_patches``.
+def _half(model, x, y, share):
+    """Forward, loss and backward of one half of a batch: ``(loss, logits, grads)``, with ``grads`` the
+    gradient arrays in ``model.named_slots()`` order (see ``train._forward_backward``)."""
+    from .train import _forward_backward        # here, not at the top: train imports this module
+    loss, logits = _forward_backward(model, x, y, share)
+    return loss, logits, [layer.grads[key] for _, layer, key in model.named_slots()]
+
+
+def _batches(model, x, batch_size, upto=None, channel=None):
+    """``[output of each batch of x]``, batches of ``batch_size`` in order: ``model.forward``, or with ``upto``
+    only ``model.layers[:upto + 1]`` and then channel ``channel`` of that output (``features.top_patches``)."""
+    outputs = []
+    for i in range(0, len(x), batch_size):
+        batch = x[i:i + batch_size]
+        if upto is None:
+            outputs.append(model.forward(batch))
+            continue
+        for layer in model.layers[:upto + 1]:
+            batch = layer.forward(batch)
+        outputs.append(batch[:, channel])
+    return outputs
+
+
+_JOBS = {job.__name__: job for job in (_half, _batches)}     # what the helper process may be asked to do
+
+
+def _map_batches(model, x, batch_size, upto=None, channel=None):
+    """:func:`_batches` of ``x``, for evaluation (nothing is learned): ``predict``, ``top_patches``.
+
+    When ``model`` may be split, the first half of ``x`` and the second half go to two cores, each in
+    batches of ``batch_size`` (:func:`_on_two_cores`); one core computes the same batches (the same numbers).
     """
-    starts = range(0, len(x), batch_size)
-    if len(starts) < 2 or _halves(model, len(x)) is None:
-        return [forward(model, x[i:i + batch_size]) for i in starts]
-    middle = len(starts) // 2
-    twins = _twin(model), _twin(model)          # each with its own cache; the same weights
-    first, second = (lambda m=m, part=part: [forward(m, x[i:i + batch_size]) for i in part]
-                     for m, part in zip(twins, (starts[:middle], starts[middle:])))
-    a, b = _run_both(first, second)
+    halves = _halves(model, len(x)) if len(x) > batch_size else None
+    if halves is None:
+        return _batches(model, x, batch_size, upto, channel)
+    a, b = _on_two_cores(model, _batches, *((x[half], batch_size, upto, channel) for half in halves))
     return a + b
+
+
+def _on_two_cores(model, job, first, second):
+    """``(job(twin, *first), job(twin, *second))``: a job (:data:`_JOBS`) on both halves of a batch.
+
+    Each half runs on its own twin of ``model`` (the model's own ``cache`` and ``grads`` are left
+    alone). The first half runs here; the second in the helper process when it is ready, else on the
+    worker thread (:func:`_run_both`), or after the first when :func:`set_threads` says one core.
+    """
+    twins = _twin(model), _twin(model)          # the same weights, their own cache and grads
+
+    def on_threads():
+        return _run_both(lambda: job(twins[0], *first), lambda: job(twins[1], *second))
+
+    if not _helper_lock.acquire(blocking=False):    # another thread of this process is using the helper
+        return on_threads()
+    try:
+        helper = _helper_for(model)
+        ticket = helper.submit(model, job.__name__, second) if helper else None
+        if ticket is None:
+            return on_threads()
+        start = time.perf_counter()
+        a = job(twins[0], *first)               # if this raises, the helper's reply is dropped later
+        patience = PATIENCE + 10 * (time.perf_counter() - start)   # then it is stopped: nothing waits forever
+        if not helper.still_holds(model):       # a layer changed since the helper got the model
+            helper.result(ticket, patience)     # computed with the old model: dropped
+            return a, job(twins[1], *second)
+        status, b = helper.result(ticket, patience)
+        if status == "error":
+            raise b                             # the second half's error, as a thread would raise it
+        return a, (b if status == "ok" else job(twins[1], *second))   # else the helper could not compute it
+    finally:
+        _helper_lock.release()
+
+
+def _helper_for(model):
+    """The helper process, when it is ready and may compute a half of ``model``; else None (use a thread).
+
+    Only models built from cnn_lib's own layer classes go there: a class defined in a notebook does
+    not exist in the helper (and a learner's layer may do what the helper cannot see). The helper is
+    started on first use and takes about 0.3 s to be ready; until then the thread computes.
+    """
+    global _helper
+    if _threads < 2 or not _use_helper or not all(type(layer).__module__.startswith("cnn_lib.")
+                                                  for layer in _helper_module.layers(model)):
+        return None
+    if _helper is None:
+        try:
+            _helper = _helper_module.Helper()
+        except OSError:                         # no new process (or shared memory) allowed here: threads only
+            _helper = False
+    return _helper if _helper and _helper.owner == os.getpid() and _helper.usable() else None   # (not in a fork)

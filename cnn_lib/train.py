@@ -82,29 +82,31 @@ def _check_data(func, x, y=None):
     return x, y
 
 
-def predict(model, x, batch_size=100):
+def predict(model, x, batch_size=64):
     """Logits for every example: x (N, ...) -> (N, K), computed in batches to bound memory.
 
     Runs in evaluation mode and leaves every layer's ``cache`` as it was (``layers.inference``).
-    Speed: batches of 100 keep each convolution's im2col matrix small enough for the CPU's cache;
-    notebook 05's network took 1.2-2x longer per digit in batches of 500 (80 MB of columns in conv 2).
-    The first half of the batches and the second half run on two threads (:mod:`cnn_lib.parallel`):
-    the same batches, so the same numbers as one after the other.
+    Speed: batches of 64, like training's, keep each convolution's im2col matrix small and reuse
+    the memory training steps freed. Notebook 05's network took 1.2-2x longer per digit in batches
+    of 500 (80 MB of columns in conv 2); in batches of 100, evaluating 500 digits after each epoch
+    took 50-120 ms instead of 30 and slowed the next training step 2x.
+    The first half of x and the second half run on two cores (:mod:`cnn_lib.parallel`), each in batches
+    of ``batch_size``; on one core the same batches, so the same numbers.
     """
     _check_model("predict", model)
     x = _check_data("predict", x)
-    batch_size = check_int("predict", "batch_size", batch_size, 1, "Hint: e.g. 100.")
+    batch_size = check_int("predict", "batch_size", batch_size, 1, "Hint: e.g. 64.")
     with inference(model), _named("predict"):
-        return np.concatenate(parallel._map_batches(model, lambda m, batch: m.forward(batch), x, batch_size))
+        return np.concatenate(parallel._map_batches(model, x, batch_size))
 
 
-def evaluate(model, x, y, batch_size=100):
+def evaluate(model, x, y, batch_size=64):
     """Mean loss and accuracy (fraction correct) on ``(x, y)``: returns ``(loss, accuracy)``."""
     _check_model("evaluate", model)
     if y is None:
         fail("evaluate", "y", "the labels (N,) of x", "None", "Hint: evaluate(model, x, y).", TypeError)
     x, y = _check_data("evaluate", x, y)
-    batch_size = check_int("evaluate", "batch_size", batch_size, 1, "Hint: e.g. 500.")
+    batch_size = check_int("evaluate", "batch_size", batch_size, 1, "Hint: e.g. 64.")
     with _named("evaluate"):
         logits = predict(model, x, batch_size)
     if y.max() >= logits.shape[1]:
@@ -145,7 +147,7 @@ def train_step(model, optimizer, x, y):
     """One iteration on one batch: forward, loss, backward, update. Returns ``(loss, logits)``.
 
     A NaN or infinite loss is refused (FloatingPointError) before the update, with a hint.
-    Speed: a batch of 32 examples or more is computed as two halves on two threads, and the halves'
+    Speed: a batch of 32 examples or more is computed as two halves on two cores, and the halves'
     gradients are added (:mod:`cnn_lib.parallel` says why that is the same gradient); the model's
     ``grads`` then hold the whole batch's gradient, as after one ``model.backward``.
     """
@@ -158,15 +160,13 @@ def train_step(model, optimizer, x, y):
         if halves is None:
             loss, logits = _forward_backward(model, x, y)
         else:
-            twins = parallel._twin(model), parallel._twin(model)      # the same weights, their own cache and grads
             shares = [(s.stop - s.start) / len(x) for s in halves]
-            (loss_a, logits_a), (loss_b, logits_b) = parallel._run_both(
-                *(lambda m=m, s=s, share=share: _forward_backward(m, x[s], y[s], share)
-                  for m, s, share in zip(twins, halves, shares)))
+            (loss_a, logits_a, grads_a), (loss_b, logits_b, grads_b) = parallel._on_two_cores(
+                model, parallel._half, *((x[half], y[half], share) for half, share in zip(halves, shares)))
             loss = shares[0] * loss_a + shares[1] * loss_b
             logits = np.concatenate([logits_a, logits_b])           # (n_a, K) + (n_b, K) -> (N, K)
-            for (_, layer, key), (_, a, _), (_, b, _) in zip(*(m.named_slots() for m in (model, *twins))):
-                layer.grads[key] = a.grads[key] + b.grads[key]      # the whole batch's gradient
+            for (_, layer, key), a, b in zip(model.named_slots(), grads_a, grads_b):
+                layer.grads[key] = a + b                            # the whole batch's gradient
         optimizer.step()
     return loss, logits
 

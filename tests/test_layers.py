@@ -263,3 +263,46 @@ def test_layer_outputs_keeps_every_output_and_ends_with_forward():
     assert [o.shape for o in outputs] == [(2, 3, 6, 6), (2, 3, 6, 6), (2, 3, 3, 3), (2, 27), (2, 4)]
     assert np.array_equal(outputs[-1], model.forward(x))
     assert np.array_equal(outputs[1], np.maximum(outputs[0], 0))
+
+
+# ---------------------------------------------------------------- Sequential.backward: ReLU's mask after pooling
+def relu_pool_model(rng, stride=2):
+    return cnn_lib.Sequential(cnn_lib.Conv2d(2, 4, 3, padding=1, rng=rng), cnn_lib.ReLU(), cnn_lib.MaxPool2d(2),
+                              cnn_lib.Conv2d(4, 3, 3, rng=rng), cnn_lib.ReLU(), cnn_lib.MaxPool2d(2, stride=stride),
+                              cnn_lib.Flatten(), cnn_lib.Linear(3 * (2 if stride == 2 else 3) ** 2, 5, rng=rng))
+
+
+def layer_by_layer(model, dy):
+    for layer in reversed(model.layers):
+        dy = layer.backward(dy)
+    return dy
+
+
+@pytest.mark.parametrize("stride", [2, 1])                      # 1: overlapping windows
+def test_sequential_backward_applies_relus_mask_after_pooling_with_the_same_numbers(stride, monkeypatch):
+    rng = np.random.default_rng(0)
+    model = relu_pool_model(rng, stride)
+    x = rng.standard_normal((6, 2, 12, 12))
+    x[:3, :, :6] = -1.0                                          # many windows with nothing > 0: ties at 0
+    dy = rng.standard_normal(model.forward(x).shape)
+    relu_calls = []
+    original = cnn_lib.ReLU.backward
+    monkeypatch.setattr(cnn_lib.ReLU, "backward", lambda self, d: relu_calls.append(1) or original(self, d))
+    fused = model.backward(dy)
+    fused_grads = {name: layer.grads[key].copy() for name, layer, key in model.named_slots()}
+    assert relu_calls == []                                      # both ReLUs were folded into the pooling
+    chained = layer_by_layer(model, dy)
+    assert len(relu_calls) == 2
+    assert np.array_equal(fused, chained)
+    assert all(np.array_equal(fused_grads[name], layer.grads[key]) for name, layer, key in model.named_slots())
+    assert (model.layers[2].cache["out"] == 0).mean() > 0.1      # windows with nothing > 0 (ReLU's mask matters)
+
+
+def test_sequential_backward_keeps_relu_when_the_pool_did_not_read_its_output():
+    rng = np.random.default_rng(1)
+    model = relu_pool_model(rng)
+    x = rng.standard_normal((4, 2, 12, 12))
+    dy = rng.standard_normal(model.forward(x).shape)
+    model.layers[1].forward(rng.standard_normal((4, 4, 12, 12)))  # ReLU's cache now holds other numbers
+    assert not cnn_lib.layers._relu_then_pool(model.layers[1:3])
+    assert np.array_equal(model.backward(dy), layer_by_layer(model, dy))

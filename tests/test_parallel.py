@@ -1,21 +1,60 @@
-"""cnn_lib.parallel: a batch as two halves on two threads gives the whole batch's gradient, the same
-numbers on one thread or two, and changes nothing for models or batches it must not split (issue 18)."""
+"""cnn_lib.parallel: a batch as two halves on two cores gives the whole batch's gradient, the same
+numbers on one core or two (a thread or the helper process), and changes nothing for models or
+batches it must not split (issue 18)."""
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import types
+
 import numpy as np
 import pytest
 
 import cnn_lib
-from cnn_lib import Adam, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, SGD, Sequential, parallel
+from cnn_lib import (Adam, BatchNorm2d, Conv2d, Flatten, GlobalAvgPool2d, Linear, MaxPool2d, ReLU, SGD, Sequential,
+                     parallel)
 from cnn_lib._checks import _trusted
 from cnn_lib.exercises import solutions
 from cnn_lib.models import lenet
 
 
+def helper_ready(timeout=30):
+    """The helper process, started if need be and waited for (it takes about 0.3 s to start)."""
+    if parallel._helper is False or (parallel._helper and parallel._helper.process.poll() is not None):
+        parallel._helper = None                     # an earlier test stopped it: a new one
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        helper = parallel._helper_for(lenet(0))
+        if helper is not None:
+            return helper
+        time.sleep(0.02)
+    raise AssertionError("the helper process did not start within 30 s")
+
+
 @pytest.fixture
-def threads():
-    """Set the number of threads for one test and put the setting back afterwards."""
+def threads(monkeypatch):
+    """Set the number of cores for one test and put the setting back afterwards (the second half on a thread)."""
+    monkeypatch.setattr(parallel, "_use_helper", False)
     previous = parallel.set_threads(1)
     yield parallel.set_threads
     parallel.set_threads(previous)
+
+
+@pytest.fixture(params=["one core", "two threads", "helper process"])
+def cores(request, monkeypatch):
+    """Each test three times: both halves here; the second on a thread; the second in the helper process."""
+    monkeypatch.setattr(parallel, "_use_helper", request.param == "helper process")
+    previous = parallel.set_threads(1 if request.param == "one core" else 2)
+    if request.param == "helper process":
+        helper_ready()
+    yield request.param
+    parallel.set_threads(previous)
+
+
+def helper_requests():
+    return parallel._helper.ticket if parallel._helper else 0
 
 
 def digits(n, start=0):
@@ -42,22 +81,35 @@ def as_float64(model):
 whole_batch_step = solutions.train_step
 
 
-def test_one_thread_and_two_threads_give_bit_identical_training(threads):
+def train_a_little(seed=3):
     x, y = digits(64 * 3 + 44)                                 # three full batches and a last one of 44
-    runs = []
-    for n in (1, 2):
-        threads(n)
-        model = lenet(0)
-        optimizer = Adam(model, lr=0.003)
-        history = cnn_lib.fit(model, optimizer, x, y, epochs=2, batch_size=64, seed=3, validation=digits(150, 500))
-        runs.append((weights(model), history))
-    (w1, h1), (w2, h2) = runs
-    assert all(np.array_equal(w1[k], w2[k]) for k in w1)
-    assert h1.step_loss == h2.step_loss and h1.val_loss == h2.val_loss and h1.val_accuracy == h2.val_accuracy
+    model = lenet(0)
+    history = cnn_lib.fit(model, Adam(model, lr=0.003), x, y, epochs=2, batch_size=64, seed=seed,
+                          validation=digits(150, 500))
+    return weights(model), history
 
 
-def test_the_halves_gradient_is_the_whole_batch_gradient_float64(threads):
-    threads(2)
+def same_training(run_a, run_b):
+    (w1, h1), (w2, h2) = run_a, run_b
+    return (all(np.array_equal(w1[k], w2[k]) for k in w1) and h1.step_loss == h2.step_loss
+            and h1.val_loss == h2.val_loss and h1.val_accuracy == h2.val_accuracy)
+
+
+def test_one_core_two_threads_and_the_helper_process_give_bit_identical_training(threads, monkeypatch):
+    parallel.set_threads(1)
+    one = train_a_little()
+    parallel.set_threads(2)
+    monkeypatch.setattr(parallel, "_use_helper", False)
+    two_threads = train_a_little()
+    monkeypatch.setattr(parallel, "_use_helper", True)
+    helper_ready()
+    before = helper_requests()
+    helper = train_a_little()
+    assert helper_requests() - before == 2 * 4 + 2              # all 8 steps and both validations went there
+    assert same_training(one, two_threads) and same_training(one, helper)
+
+
+def test_the_halves_gradient_is_the_whole_batch_gradient_float64(cores):
     x, y = digits(64)
     x = x.astype(np.float64)
     split, whole = as_float64(lenet(0)), as_float64(lenet(0))
@@ -72,8 +124,7 @@ def test_the_halves_gradient_is_the_whole_batch_gradient_float64(threads):
         assert cnn_lib.rel_error(a[name], b[name]) < 1e-10, name
 
 
-def test_float32_training_stays_close_to_the_whole_batch(threads):
-    threads(2)
+def test_float32_training_stays_close_to_the_whole_batch(cores):
     x, y = digits(64)
     split, whole = lenet(0), lenet(0)
     cnn_lib.train_step(split, Adam(split, lr=0.003), x, y)
@@ -114,19 +165,19 @@ def test_only_layers_that_say_so_are_split():
     assert not cnn_lib.layers.Layer.per_example
 
 
-def test_predict_is_the_same_on_one_or_two_threads(threads):
+def test_predict_is_the_same_on_one_or_two_cores(cores):
     x, _ = digits(530)
     model = lenet(1)
-    threads(1)
+    previous = parallel.set_threads(1)
     one = cnn_lib.predict(model, x)
-    threads(2)
+    parallel.set_threads(previous)
     two = cnn_lib.predict(model, x)
-    by_hand = np.concatenate([model.forward(x[i:i + 100]) for i in range(0, 530, 100)])
+    # the first half of x and the second half, each in batches of 64 (the same batches on one core or two)
+    by_hand = np.concatenate([model.forward(part[i:i + 64]) for part in (x[:265], x[265:]) for i in range(0, 265, 64)])
     assert np.array_equal(one, two) and np.array_equal(two, by_hand)
 
 
-def test_train_step_leaves_the_whole_batch_gradient_in_the_model(threads):
-    threads(2)
+def test_train_step_leaves_the_whole_batch_gradient_in_the_model(cores):
     x, y = digits(64)
     model = lenet(0)
     cnn_lib.train_step(model, SGD(model, lr=1e-30), x, y)
@@ -137,8 +188,7 @@ def test_train_step_leaves_the_whole_batch_gradient_in_the_model(threads):
 
 
 @pytest.mark.parametrize("half", [0, 1])
-def test_a_diverging_half_is_refused_before_any_update(threads, half):
-    threads(2)
+def test_a_diverging_half_is_refused_before_any_update(cores, half):
     x, y = digits(64)
     x = x.copy()
     x[half * 32 + 5] = 1e30                                   # one huge digit in one half: its logits blow up
@@ -155,3 +205,203 @@ def test_a_diverging_half_is_refused_before_any_update(threads, half):
 def test_set_threads_returns_the_previous_setting(threads):
     assert threads(2) == 1
     assert threads(1) == 2
+
+
+# ---------------------------------------------------------------- the helper process
+class MyConv(Conv2d):
+    """A learner's own layer class (defined here, not in cnn_lib): the helper process does not know it."""
+
+
+def test_a_learner_layer_class_is_never_sent_to_the_helper(cores):
+    helper_ready() if cores == "helper process" else None
+    model = Sequential(MyConv(1, 4, 3, rng=np.random.default_rng(0)), ReLU(), MaxPool2d(2), Flatten(),
+                       Linear(4 * 13 * 13, 10, rng=np.random.default_rng(1)))
+    assert model.per_example and parallel._helper_for(model) is None
+    reference = Sequential(Conv2d(1, 4, 3, rng=np.random.default_rng(0)), ReLU(), MaxPool2d(2), Flatten(),
+                           Linear(4 * 13 * 13, 10, rng=np.random.default_rng(1)))
+    x, y = digits(64)
+    before = helper_requests()
+    cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+    whole_batch_step(reference, SGD(reference, lr=0.1), x, y)
+    assert helper_requests() == before
+    assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(weights(model).values(), weights(reference).values()))
+
+
+def pooled_model():
+    """Conv, ReLU, max pool, global average: changing the pool's stride changes the numbers, not the shapes."""
+    return Sequential(Conv2d(1, 4, 3, rng=np.random.default_rng(0)), ReLU(), MaxPool2d(2), GlobalAvgPool2d(),
+                      Linear(4, 10, rng=np.random.default_rng(1)))
+
+
+def test_a_layer_changed_between_steps_is_computed_as_it_is_now(cores):
+    x, y = digits(64)
+    runs = []
+    for _ in range(2):
+        model = pooled_model()
+        optimizer = SGD(model, lr=0.1)
+        cnn_lib.train_step(model, optimizer, x, y)
+        model.layers[2].stride = 1                          # the same layer object, changed in place
+        runs.append(cnn_lib.train_step(model, optimizer, x, y)[0])
+        parallel.set_threads(1)                             # the second run: the reference, on one core
+    assert runs[0] == runs[1]
+    unchanged = pooled_model()
+    cnn_lib.train_step(unchanged, SGD(unchanged, lr=0.1), x, y)
+    assert cnn_lib.train_step(unchanged, SGD(unchanged, lr=0.1), x, y)[0] != runs[0]    # the change mattered
+
+
+def reference_step(x, y):
+    model = lenet(0)
+    previous = parallel.set_threads(1)
+    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+    parallel.set_threads(previous)
+    return loss, weights(model)
+
+
+def test_a_helper_that_has_ended_is_replaced_by_a_thread(threads, monkeypatch):
+    monkeypatch.setattr(parallel, "_use_helper", True)
+    threads(2)
+    x, y = digits(64)
+    expected_loss, expected = reference_step(x, y)
+    helper = helper_ready()
+    helper.process.kill()                                   # e.g. killed by the system for memory
+    helper.process.wait()
+    model = lenet(0)
+    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+    assert loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
+    assert parallel._helper_for(model) is None
+
+
+def test_a_helper_that_ends_during_a_step_changes_nothing(threads, monkeypatch):
+    monkeypatch.setattr(parallel, "_use_helper", True)
+    threads(2)
+    x, y = digits(64)
+    expected_loss, expected = reference_step(x, y)
+    helper = helper_ready()
+    submit = helper.submit
+
+    def submit_then_die(*args):
+        ticket = submit(*args)
+        helper.process.kill()                               # after the request was sent, before the reply
+        return ticket
+
+    monkeypatch.setattr(helper, "submit", submit_then_die)
+    model = lenet(0)
+    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+    assert loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
+    assert parallel._helper is False                        # given up: threads from now on
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs SIGSTOP (POSIX)")
+def test_a_helper_that_does_not_answer_is_stopped_and_the_step_finishes(threads, monkeypatch):
+    monkeypatch.setattr(parallel, "_use_helper", True)
+    monkeypatch.setattr(parallel, "PATIENCE", 0.5)
+    threads(2)
+    x, y = digits(64)
+    expected_loss, expected = reference_step(x, y)
+    helper = helper_ready()
+    os.kill(helper.process.pid, signal.SIGSTOP)             # frozen: it will never answer
+    model = lenet(0)
+    start = time.monotonic()
+    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+    assert time.monotonic() - start < 10                    # PATIENCE, the watch's half second, a margin
+    assert loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
+    assert helper.process.wait(timeout=5) is not None        # it was killed
+
+
+def test_the_reply_to_an_interrupted_step_is_dropped(cores):
+    if cores != "helper process":
+        pytest.skip("only the helper process answers later")
+    x, y = digits(64)
+    expected_loss, expected = reference_step(x, y)
+    helper = helper_ready()
+    stale = lenet(5)
+    assert helper.submit(stale, "_half", (x[:32], y[:32], 0.5)) is not None   # as if the step was interrupted
+    model = lenet(0)
+    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+    assert loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
+    assert helper.pending is None
+
+
+def test_a_model_the_helper_cannot_load_is_computed_here(cores, monkeypatch):
+    if cores != "helper process":
+        pytest.skip("about the helper process")
+    helper = helper_ready()
+    module = types.ModuleType("only_in_this_process")     # importable here, unknown to the helper
+
+    class Marker:
+        pass
+
+    Marker.__module__, Marker.__qualname__ = module.__name__, "Marker"
+    module.Marker = Marker
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    x, y = digits(64)
+    expected_loss, expected = reference_step(x, y)
+    model = lenet(0)
+    model.layers[1].note = Marker()                         # pickles here, does not load there
+    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+    assert loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
+    assert helper.usable() and len(helper.refused) == 1     # the helper is still there for other models
+    before = helper_requests()
+    cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)     # refused once: not sent again
+    assert helper_requests() == before
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("ending", ["exit", "kill"])
+def test_the_helper_ends_with_the_process_that_started_it(ending):
+    script = textwrap.dedent(f"""
+        import os, signal, sys, time
+        sys.path.insert(0, {str(os.path.dirname(os.path.dirname(cnn_lib.__file__)))!r})
+        import cnn_lib
+        from cnn_lib import parallel
+        from cnn_lib.models import lenet
+        parallel.set_threads(2)
+        model = lenet(0)
+        while parallel._helper_for(model) is None:
+            time.sleep(0.02)
+        x, y, _, _ = cnn_lib.load_mnist()
+        cnn_lib.train_step(model, cnn_lib.SGD(model, lr=0.1), x[:64], y[:64])
+        print(parallel._helper.process.pid, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL) if {ending!r} == "kill" else os._exit(0)   # no clean-up at all
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+    pid = int(run.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(pid)
+
+
+def running(pid):
+    """True while process ``pid`` runs (a zombie, ended but not yet collected, does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_the_helper_is_not_used_by_a_forked_copy_of_the_process(cores):
+    if cores != "helper process" or not hasattr(os, "fork"):
+        pytest.skip("about the helper process, on a system with fork")
+    helper_ready()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                            # the child: it must not talk to the parent's helper
+        os.write(write, b"1" if parallel._helper_for(lenet(0)) is None else b"0")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 1) == b"1"
+    assert parallel._helper_for(lenet(0)) is not None
+
+
+def test_top_patches_is_the_same_on_one_or_two_cores(cores):
+    from cnn_lib.features import top_patches
+    x, _ = digits(300)
+    model = lenet(2)
+    previous = parallel.set_threads(1)
+    one = top_patches(model, x, 3, 5)
+    parallel.set_threads(previous)
+    two = top_patches(model, x, 3, 5)
+    assert all(np.array_equal(a, b) for a, b in zip(one, two))

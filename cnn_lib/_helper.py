@@ -1,0 +1,262 @@
+"""The helper process of :mod:`cnn_lib.parallel`: a second Python that computes the second half of a batch.
+
+Why a process and not a thread: a second thread of the same Python shares its global interpreter
+lock (GIL). Around each of the ~150 numpy calls of a half step one thread waits for the other, so
+two threads took 10.7 ms per half of notebook 05's batches where one thread alone takes 8.7 ms;
+two processes take 9.0 ms (benchmarks/README.md). PyTorch's DistributedDataParallel also runs one
+process per core.
+
+How they talk: the helper is started with ``subprocess`` (no ``multiprocessing``: that re-runs a
+learner's script or notebook in the child on macOS and Windows). Requests go down its stdin,
+replies come up its stdout, one pickle each. The numbers themselves (weights, images, gradients)
+travel through two blocks of shared memory, one each way, so that a step does not copy them
+through a pipe twice (0.5 ms a step). The helper ends when this process closes the pipe, or dies.
+
+A request is ``(ticket, model, weights, job, args, errstate)``: ``model`` the pickled :func:`bare`
+model (None when the helper holds it already), ``weights`` its arrays in ``named_slots()`` order,
+``job`` a name in ``parallel._JOBS``; a reply is ``(ticket, status, result)``.
+"""
+import atexit
+import copy
+import mmap
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+SHARED_BYTES = 32 * 2**20       # each way; bigger messages (e.g. top_patches of 4,000 digits) take the pipe
+READY = b"cnn_lib helper ready"         # written at the start of the helper's block once it can take requests
+DATA = 64                               # where the arrays start in a block (after READY)
+
+
+def bare(layer):
+    """A copy of ``layer`` (and of its children) without weights, cache or grads: what the helper keeps.
+
+    ``params`` keeps its keys (their order is ``named_slots()``'s) with None for the arrays, which the
+    helper receives with every request.
+    """
+    copied = copy.copy(layer)
+    copied.params, copied.cache, copied.grads = dict.fromkeys(layer.params), {}, {}
+    if hasattr(layer, "layers"):
+        copied.layers = [bare(child) for child in layer.layers]
+    return copied
+
+
+def layers(layer):
+    """``layer`` and every layer inside it."""
+    yield layer
+    for child in getattr(layer, "layers", ()):
+        yield from layers(child)
+
+
+# ---------------------------------------------------------------- shared memory and pipes
+def _shared_block(handle=None):
+    """``(block, handle)``: SHARED_BYTES of memory shared with the other process, and what opens it there.
+
+    On Windows a named mapping; elsewhere an unlinked temporary file (in /dev/shm when there is one:
+    memory, not disk) whose descriptor the helper inherits, so nothing is left behind by a crash.
+    """
+    if os.name == "nt":
+        handle = handle or f"cnn_lib-{os.getpid()}-{time.monotonic_ns()}"
+        return mmap.mmap(-1, SHARED_BYTES, tagname=handle), handle
+    if handle is None:
+        handle, path = tempfile.mkstemp(prefix="cnn_lib-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+        os.unlink(path)
+        os.ftruncate(handle, SHARED_BYTES)      # a sparse file: memory is used only where written
+    return mmap.mmap(handle, SHARED_BYTES), handle
+
+
+def _aligned(n):
+    return -(-n // 64) * 64                     # each array starts on a 64-byte boundary
+
+
+def send(pipe, block, message):
+    """Write ``message`` to ``pipe``, the data of its arrays through ``block`` (when they fit in it)."""
+    buffers = []
+    meta = pickle.dumps(message, protocol=5, buffer_callback=buffers.append)   # arrays: described, not copied
+    views = [buffer.raw() for buffer in buffers]
+    sizes = [view.nbytes for view in views]
+    if DATA + sum(map(_aligned, sizes)) > SHARED_BYTES:
+        meta, sizes = pickle.dumps(message, protocol=5), None                    # all through the pipe
+    else:
+        start = DATA
+        for view, size in zip(views, sizes):
+            block[start:start + size] = view
+            start += _aligned(size)
+    pipe.write(pickle.dumps((meta, sizes), protocol=5))
+    pipe.flush()
+
+
+def receive(pipe, block, copied):
+    """Read one message from ``pipe`` (EOFError when the other side has gone). Its arrays are views of
+    ``block`` (valid until the next message), or with ``copied`` arrays of their own."""
+    meta, sizes = pickle.load(pipe)
+    if sizes is None:
+        return pickle.loads(meta)
+    buffers, start = [], DATA
+    for size in sizes:
+        view = memoryview(block)[start:start + size]
+        buffers.append(bytearray(view) if copied else view)
+        start += _aligned(size)
+    return pickle.loads(meta, buffers=buffers)
+
+
+# ---------------------------------------------------------------- this process's side
+class Helper:
+    """The helper process, seen from the main process (see the module's doc)."""
+
+    def __init__(self):
+        self.owner = os.getpid()                # a forked copy of this process must not write to the helper
+        (self.down, down), (self.up, up) = _shared_block(), _shared_block()
+        package_parent = str(Path(__file__).resolve().parent.parent)    # so that the helper imports this cnn_lib
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])))
+        fds = () if os.name == "nt" else (down, up)
+        self.process = subprocess.Popen([sys.executable, "-c", "from cnn_lib._helper import serve; serve()",
+                                         str(down), str(up)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        env=env, pass_fds=fds)
+        for fd in fds:
+            os.close(fd)                        # the helper has its own copy; the blocks stay mapped here
+        self.sent, self.key, self.refused = None, None, set()   # the model it holds (pickled), and its key
+        self.ticket, self.pending = 0, None                      # the last request; one not yet answered
+        self.waiting_since, self.patience = None, 0.0
+        threading.Thread(target=self._watch, name="cnn_lib-helper-watch", daemon=True).start()
+        atexit.register(self.stop)
+
+    def _watch(self):
+        """Stop a helper that does not answer within ``patience`` (a thread: :meth:`result` reads without a limit)."""
+        while self.process.poll() is None:
+            time.sleep(0.5)
+            since = self.waiting_since
+            if since is not None and time.monotonic() - since > self.patience:
+                self.process.kill()             # the pipe closes: the waiting read ends (EOFError)
+
+    def usable(self):
+        """True when the helper has started (it writes READY at the start of its block) and has not ended."""
+        return self.up[:len(READY)] == READY and self.process.poll() is None
+
+    def stop(self):
+        """End the helper (it exits when its stdin closes; killed if it has not within a second)."""
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=1)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            self.process.kill()
+
+    def submit(self, model, job, args):
+        """Send ``job`` with ``args`` for ``model``; returns a ticket, or None when the helper cannot take it.
+
+        Speed: the pickled bare model (0.1 ms) is compared with the one the helper holds only when the
+        model or a layer's training mode changed; otherwise :meth:`still_holds` checks it afterwards,
+        while the helper computes.
+        """
+        if self.pending is not None:            # the reply to an interrupted step: wait for it, drop it
+            self.result(self.pending, patience=30)
+        key = (id(model), tuple((id(layer), layer.training) for layer in layers(model)))
+        model_bytes = None
+        if key != self.key or self.sent is None:
+            try:
+                model_bytes = pickle.dumps(bare(model), protocol=5)
+            except Exception:                   # something in the model does not pickle: a thread computes it
+                return None
+            if model_bytes in self.refused:
+                return None
+            self.sent, model_bytes = model_bytes, (None if model_bytes == self.sent else model_bytes)
+            self.key = key
+        self.ticket += 1
+        weights = [layer.params[name] for _, layer, name in model.named_slots()]
+        try:
+            send(self.process.stdin, self.down, (self.ticket, model_bytes, weights, job, args, np.geterr()))
+        except BaseException as error:          # the helper ended, or the write was interrupted: never again
+            self.give_up()
+            if not isinstance(error, Exception):
+                raise
+            return None
+        self.pending = self.ticket
+        return self.ticket
+
+    def still_holds(self, model):
+        """True when the helper computed with ``model`` as it is now (a learner may change a layer between steps)."""
+        try:
+            if pickle.dumps(bare(model), protocol=5) == self.sent:
+                return True
+        except Exception:
+            pass
+        self.key = None                         # the next request sends the model again
+        return False
+
+    def result(self, ticket, patience):
+        """``(status, result)`` of request ``ticket``: ``("ok", what the job returned)``, ``("error", exception)``,
+        or ``("here", None)`` when it must be computed here: the helper could not load the model, ended,
+        or gave no answer within ``patience`` seconds (then it is stopped: nothing waits forever)."""
+        while True:
+            self.waiting_since, self.patience = time.monotonic(), patience
+            try:
+                reply = receive(self.process.stdout, self.up, copied=True)   # this thread reads: no hand-over
+            except Exception:                   # EOF (it ended or was stopped), or a message cut by an interrupt
+                reply = None
+            finally:
+                self.waiting_since = None
+            if reply is None:
+                self.give_up()
+                return "here", None
+            if reply[0] != ticket:
+                continue                        # the reply to an earlier, interrupted request: dropped
+            self.pending = None
+            if reply[1] == "refused":
+                self.refused.add(self.sent)
+                self.sent = self.key = None
+                return "here", None
+            return reply[1:]
+
+    def give_up(self):
+        """Stop the helper for good: from now on the second half runs on a thread."""
+        from . import parallel
+        if parallel._helper is self:
+            parallel._helper = False
+        self.pending = None
+        self.stop()
+
+
+# ---------------------------------------------------------------- the helper's side
+def serve():
+    """The helper process: answer requests from stdin until it closes (``python -c ...; serve()``)."""
+    import signal
+    from .parallel import _JOBS                 # the jobs it may be asked to do
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is for the main process, which then stops us
+    requests, replies = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr                     # a stray print must not land among the replies
+    handles = [int(h) if os.name != "nt" else h for h in sys.argv[1:3]]
+    (down, _), (up, _) = (_shared_block(h) for h in handles)
+    up[:len(READY)] = READY                     # the main process sees it without waiting (Helper.usable)
+    model = None
+    while True:
+        try:
+            ticket, model_bytes, weights, job, args, errstate = receive(requests, down, copied=False)
+        except Exception:                       # EOF: the main process closed the pipe, or ended
+            return
+        try:
+            model = pickle.loads(model_bytes) if model_bytes is not None else model
+            if model is None:
+                raise ValueError("no model")
+        except Exception:                       # e.g. a class the helper cannot import
+            model, reply = None, (ticket, "refused", None)
+        else:
+            try:
+                for (_, layer, name), weight in zip(model.named_slots(), weights):
+                    layer.params[name] = weight
+                with np.errstate(**errstate):
+                    reply = (ticket, "ok", _JOBS[job](model, *args))
+            except Exception as error:          # raised in the main process, as a thread's error would be
+                reply = (ticket, "error", error)
+        try:
+            send(replies, up, reply)
+        except (pickle.PicklingError, TypeError, AttributeError):   # an error that does not pickle
+            send(replies, up, (ticket, "error", RuntimeError(f"{type(reply[2]).__name__}: {reply[2]}")))
+        except OSError:
+            return
