@@ -21,9 +21,10 @@ computes them). The clock covers exactly that (data loading, imports and the fin
 evaluation are outside it); the test accuracy on the 1,000 test digits is printed for each run.
 
 Configurations are ``library:threads``. ``cnn_lib:2`` is cnn_lib as the course runs it: each batch as two
-halves on two threads (``cnn_lib.parallel``), BLAS on one thread; ``cnn_lib:1`` computes the same halves
-on one thread (the same numbers: the script says whether the final weights agree). ``torch:N`` is
-PyTorch with ``torch.set_num_threads(N)`` (and N BLAS/OpenMP threads).
+halves on two cores, the second in its helper process (``cnn_lib.parallel``, started by the first
+training step, inside the clock), BLAS on one thread; its CPU time includes the helper's. ``cnn_lib:1``
+computes the same halves on one core (the same numbers: the script says whether the final weights
+agree). ``torch:N`` is PyTorch with ``torch.set_num_threads(N)`` (and N BLAS/OpenMP threads).
 
 Each run is a fresh process (so every one pays the same start-up costs and thread settings are
 read before numpy or torch loads); the configurations alternate, round after round, and each
@@ -45,8 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BATCH_SIZE = 64
 PHASES = [(5, 0.003), (3, 0.0005)]               # (epochs, learning rate), as in notebook 05
 N_VAL = 500                                      # the last 500 training digits: validation
-CONFIGS = ["cnn_lib:2", "cnn_lib:1", "torch:1", "torch:2"]    # library:threads (cnn_lib: its two halves'
-#                                                             threads, cnn_lib.parallel; its BLAS always 1)
+CONFIGS = ["cnn_lib:2", "cnn_lib:1", "torch:1", "torch:2"]    # library:threads (cnn_lib: the cores of its two
+#                                                             halves, cnn_lib.parallel; its BLAS always 1)
 
 
 # ---------------------------------------------------------------- the two workers (run in a fresh process)
@@ -62,7 +63,7 @@ def split(data):
 
 
 def run_cnn_lib(threads):
-    """Notebook 05's section 3.3, timed, on ``threads`` threads (1 or 2); returns a dict of results."""
+    """Notebook 05's section 3.3, timed, on ``threads`` cores (1 or 2); returns a dict of results."""
     import numpy as np
     import cnn_lib
     if hasattr(cnn_lib, "parallel"):            # older checkouts (cnn_lib:1:DIR) compute on one thread

@@ -1,4 +1,4 @@
-"""Two threads over the two halves of a batch (data parallelism): training and prediction on two cores.
+"""The two halves of a batch on two cores (data parallelism): training and prediction.
 
 Why the result is the same: in a CNN without batch statistics (no BatchNorm, no Dropout) each example
 goes through the network on its own, so the forward pass of half a batch gives those examples'
@@ -10,20 +10,16 @@ of the examples::
 with ``L_a`` the mean loss over half a. PyTorch's DistributedDataParallel does the same with one
 process per core or machine ("all-reduce" adds the gradients).
 
-Why it is faster: numpy releases Python's global interpreter lock (GIL) inside matrix products,
-copies and elementwise loops, so two Python threads really compute at the same time on two cores;
-each half's work is done by one thread with its own copy of every layer's ``cache`` (the weights
-are shared: one array, read by both).
+Where the halves run: the first here; the second in a *helper process* (a second Python, started on
+first use; :mod:`cnn_lib._helper` says why not a thread: two threads of one Python wait for each
+other's lock). Until it is ready (about 0.3 s), or when it cannot be used (a model with a learner's
+own layer classes, a system that allows no second process), the second half runs on a thread of this
+process instead: numpy releases the lock inside matrix products and copies, so that is still faster
+than one core. Each half runs on a *twin* of the model, with its own ``cache`` (the weights are shared).
 
 Why runs repeat exactly, on any machine: a batch is always cut into the same two halves and their
 gradients are always added in the same order, whether one core computes them one after the other
-or two cores at the same time (:func:`set_threads`).
-
-Where the second half runs: in a *helper process* (a second Python, started on first use; see
-:mod:`cnn_lib._helper` for why not a thread). Until it is ready (about 0.3 s), or when it cannot be
-used (a model with a learner's own layer classes, a system that allows no second process), the
-second half runs on a thread of this process instead: the same code on the same numbers, so the
-same results.
+or two cores at the same time (:func:`set_threads`), in a thread or in the helper process.
 """
 import contextvars
 import copy
@@ -39,9 +35,26 @@ from ._checks import check_int
 MIN_SPLIT = 32      # smaller batches run whole: halves of fewer than 16 examples gain less than a hand-over costs
 
 
-def _usable_cores():
-    """Cores this process may run on (a container or ``taskset`` may allow fewer than the machine has)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+def _usable_cores(cgroup="/sys/fs/cgroup"):
+    """Cores this process may use: those it may run on (``taskset``, a container's cpuset), and no more
+    than its CPU quota (JupyterHub's ``cpu_limit``, ``docker --cpus``: the cgroup's ``cpu.max``)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    quota = _cpu_quota(cgroup)
+    return cores if quota is None else max(1, min(cores, int(quota)))
+
+
+def _cpu_quota(cgroup):
+    """CPUs per second the cgroup allows (1.5: one and a half), or None for no limit (or not Linux)."""
+    try:
+        with open(f"{cgroup}/cpu.max") as limit:                      # cgroup v2: "<quota> <period>" or "max ..."
+            quota, period = limit.read().split()
+    except (OSError, ValueError):
+        try:                                                            # cgroup v1: a quota of -1 is no limit
+            with open(f"{cgroup}/cpu/cpu.cfs_quota_us") as q, open(f"{cgroup}/cpu/cpu.cfs_period_us") as p:
+                quota, period = q.read().strip(), p.read().strip()
+        except OSError:
+            return None
+    return None if quota in ("max", "-1") or not period.isdigit() or int(period) == 0 else int(quota) / int(period)
 
 
 def _reuse_freed_memory():

@@ -405,3 +405,22 @@ def test_top_patches_is_the_same_on_one_or_two_cores(cores):
     parallel.set_threads(previous)
     two = top_patches(model, x, 3, 5)
     assert all(np.array_equal(a, b) for a, b in zip(one, two))
+
+
+@pytest.mark.parametrize("files, cores", [
+    ({}, 2),                                                        # no cgroup files: the affinity counts
+    ({"cpu.max": "max 100000\n"}, 2),                               # cgroup v2, no limit
+    ({"cpu.max": "100000 100000\n"}, 1),                            # cgroup v2, one CPU (a hub's cpu_limit: 1)
+    ({"cpu.max": "150000 100000\n"}, 1),                            # one and a half: not two whole cores
+    ({"cpu.max": "50000 100000\n"}, 1),                             # half a CPU: still one
+    ({"cpu.max": "400000 100000\n"}, 2),                            # four CPUs of quota, two to run on
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, 2),      # cgroup v1, no limit
+    ({"cpu/cpu.cfs_quota_us": "100000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1),  # cgroup v1, one CPU
+    ({"cpu.max": "garbage\n"}, 2),                                  # unreadable: no limit assumed
+])
+def test_a_cpu_quota_counts_as_fewer_cores(tmp_path, monkeypatch, files, cores):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert parallel._usable_cores(str(tmp_path)) == cores
