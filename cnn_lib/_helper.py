@@ -10,7 +10,7 @@ How they talk: the helper is started with ``subprocess`` (no ``multiprocessing``
 learner's script or notebook in the child on macOS and Windows). Requests go down its stdin,
 replies come up its stdout, one pickle each. The numbers themselves (weights, images, gradients)
 travel through two blocks of shared memory, one each way, so that a step does not copy them
-through a pipe twice (0.5 ms a step). The helper ends when this process closes the pipe, or dies.
+through a pipe twice (0.3 ms a step). The helper ends when this process closes the pipe, or dies.
 
 A request is ``(ticket, model, weights, job, args, errstate)``: ``model`` the pickled :func:`bare`
 model (None when the helper holds it already), ``weights`` its arrays in ``named_slots()`` order,
@@ -117,11 +117,13 @@ class Helper:
         package_parent = str(Path(__file__).resolve().parent.parent)    # so that the helper imports this cnn_lib
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])))
         fds = () if os.name == "nt" else (down, up)
-        self.process = subprocess.Popen([sys.executable, "-c", "from cnn_lib._helper import serve; serve()",
-                                         str(down), str(up)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        env=env, pass_fds=fds)
-        for fd in fds:
-            os.close(fd)                        # the helper has its own copy; the blocks stay mapped here
+        try:
+            self.process = subprocess.Popen([sys.executable, "-c", "from cnn_lib._helper import serve; serve()",
+                                             str(down), str(up)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            env=env, pass_fds=fds)
+        finally:
+            for fd in fds:
+                os.close(fd)                    # the helper has its own copy; the blocks stay mapped here
         self.sent, self.key, self.refused = None, None, set()   # the model it holds (pickled), and its key
         self.ticket, self.pending = 0, None                      # the last request; one not yet answered
         self.waiting_since, self.patience = None, 0.0

@@ -239,6 +239,6 @@ def _helper_for(model):
     if _helper is None:
         try:
             _helper = _helper_module.Helper()
-        except OSError:                         # no new process (or shared memory) allowed here: threads only
+        except Exception:                       # no new process (or shared memory) allowed here: threads only
             _helper = False
     return _helper if _helper and _helper.owner == os.getpid() and _helper.usable() else None   # (not in a fork)

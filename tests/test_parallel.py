@@ -424,3 +424,20 @@ def test_a_cpu_quota_counts_as_fewer_cores(tmp_path, monkeypatch, files, cores):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     assert parallel._usable_cores(str(tmp_path)) == cores
+
+
+def test_a_system_that_allows_no_helper_process_trains_on_threads(threads, monkeypatch):
+    monkeypatch.setattr(parallel, "_use_helper", True)
+    threads(2)
+    x, y = digits(64)
+    expected_loss, expected = reference_step(x, y)
+
+    def no_processes():
+        raise PermissionError("no new processes here (a sandbox)")
+
+    monkeypatch.setattr(parallel._helper_module, "Helper", no_processes)
+    monkeypatch.setattr(parallel, "_helper", None)
+    model = lenet(0)
+    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+    assert loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
+    assert parallel._helper is False                        # tried once, not at every step
