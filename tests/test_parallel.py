@@ -257,25 +257,31 @@ def reference_step(x, y):
     return loss, weights(model)
 
 
-def test_a_helper_that_has_ended_is_replaced_by_a_thread(threads, monkeypatch):
+@pytest.fixture
+def with_helper(threads, monkeypatch):
+    """Two cores, the helper allowed; returns ``check()``: one train_step of lenet(0) on 64 digits, and
+    whether its loss and weights are those of the same step on one core."""
     monkeypatch.setattr(parallel, "_use_helper", True)
     threads(2)
     x, y = digits(64)
     expected_loss, expected = reference_step(x, y)
+
+    def check(model=None):
+        model = lenet(0) if model is None else model            # (a lenet(0) the test changed in a harmless way)
+        loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+        return loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
+    return check
+
+
+def test_a_helper_that_has_ended_is_replaced_by_a_thread(with_helper):
     helper = helper_ready()
     helper.process.kill()                                   # e.g. killed by the system for memory
     helper.process.wait()
-    model = lenet(0)
-    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
-    assert loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
-    assert parallel._helper_for(model) is None
+    assert with_helper()
+    assert parallel._helper_for(lenet(0)) is None
 
 
-def test_a_helper_that_ends_during_a_step_changes_nothing(threads, monkeypatch):
-    monkeypatch.setattr(parallel, "_use_helper", True)
-    threads(2)
-    x, y = digits(64)
-    expected_loss, expected = reference_step(x, y)
+def test_a_helper_that_ends_during_a_step_changes_nothing(with_helper, monkeypatch):
     helper = helper_ready()
     submit = helper.submit
 
@@ -285,46 +291,30 @@ def test_a_helper_that_ends_during_a_step_changes_nothing(threads, monkeypatch):
         return ticket
 
     monkeypatch.setattr(helper, "submit", submit_then_die)
-    model = lenet(0)
-    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
-    assert loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
+    assert with_helper()
     assert parallel._helper is False                        # given up: threads from now on
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs SIGSTOP (POSIX)")
-def test_a_helper_that_does_not_answer_is_stopped_and_the_step_finishes(threads, monkeypatch):
-    monkeypatch.setattr(parallel, "_use_helper", True)
+def test_a_helper_that_does_not_answer_is_stopped_and_the_step_finishes(with_helper, monkeypatch):
     monkeypatch.setattr(parallel, "PATIENCE", 0.5)
-    threads(2)
-    x, y = digits(64)
-    expected_loss, expected = reference_step(x, y)
     helper = helper_ready()
     os.kill(helper.process.pid, signal.SIGSTOP)             # frozen: it will never answer
-    model = lenet(0)
     start = time.monotonic()
-    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+    assert with_helper()
     assert time.monotonic() - start < 10                    # PATIENCE, the watch's half second, a margin
-    assert loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
     assert helper.process.wait(timeout=5) is not None        # it was killed
 
 
-def test_the_reply_to_an_interrupted_step_is_dropped(cores):
-    if cores != "helper process":
-        pytest.skip("only the helper process answers later")
-    x, y = digits(64)
-    expected_loss, expected = reference_step(x, y)
+def test_the_reply_to_an_interrupted_step_is_dropped(with_helper):
     helper = helper_ready()
-    stale = lenet(5)
-    assert helper.submit(stale, "_half", (x[:32], y[:32], 0.5)) is not None   # as if the step was interrupted
-    model = lenet(0)
-    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
-    assert loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
+    x, y = digits(32, start=100)
+    assert helper.submit(lenet(5), "_half", (x, y, 0.5)) is not None   # as if its step was interrupted
+    assert with_helper()
     assert helper.pending is None
 
 
-def test_a_model_the_helper_cannot_load_is_computed_here(cores, monkeypatch):
-    if cores != "helper process":
-        pytest.skip("about the helper process")
+def test_a_model_the_helper_cannot_load_is_computed_here(with_helper, monkeypatch):
     helper = helper_ready()
     module = types.ModuleType("only_in_this_process")     # importable here, unknown to the helper
 
@@ -334,14 +324,12 @@ def test_a_model_the_helper_cannot_load_is_computed_here(cores, monkeypatch):
     Marker.__module__, Marker.__qualname__ = module.__name__, "Marker"
     module.Marker = Marker
     monkeypatch.setitem(sys.modules, module.__name__, module)
-    x, y = digits(64)
-    expected_loss, expected = reference_step(x, y)
     model = lenet(0)
     model.layers[1].note = Marker()                         # pickles here, does not load there
-    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
-    assert loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
+    assert with_helper(model)
     assert helper.usable() and len(helper.refused) == 1     # the helper is still there for other models
     before = helper_requests()
+    x, y = digits(64)
     cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)     # refused once: not sent again
     assert helper_requests() == before
 
@@ -426,18 +414,11 @@ def test_a_cpu_quota_counts_as_fewer_cores(tmp_path, monkeypatch, files, cores):
     assert parallel._usable_cores(str(tmp_path)) == cores
 
 
-def test_a_system_that_allows_no_helper_process_trains_on_threads(threads, monkeypatch):
-    monkeypatch.setattr(parallel, "_use_helper", True)
-    threads(2)
-    x, y = digits(64)
-    expected_loss, expected = reference_step(x, y)
-
+def test_a_system_that_allows_no_helper_process_trains_on_threads(with_helper, monkeypatch):
     def no_processes():
         raise PermissionError("no new processes here (a sandbox)")
 
     monkeypatch.setattr(parallel._helper_module, "Helper", no_processes)
     monkeypatch.setattr(parallel, "_helper", None)
-    model = lenet(0)
-    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
-    assert loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
+    assert with_helper()
     assert parallel._helper is False                        # tried once, not at every step
