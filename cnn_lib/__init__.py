@@ -18,6 +18,10 @@ from .train import History, evaluate, fit, predict, train_step
 
 __version__ = "0.1.0"
 
+from . import parallel as _parallel  # noqa: E402
+
+_parallel._code_at_import = _parallel._code()     # what the helper process imports (see parallel._helper_for)
+
 __all__ = [
     "output_size", "dilated_span", "leftover", "receptive_field", "conv_params", "linear_params",
     "conv2d", "conv2d_naive", "max_pool2d", "max_pool2d_naive",

@@ -17,15 +17,19 @@ model (None when the helper holds it already), ``weights`` its arrays in ``named
 ``job`` a name in ``parallel._JOBS``; a reply is ``(ticket, status, result)``.
 """
 import atexit
+import contextlib
 import copy
+import json
 import mmap
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +37,40 @@ import numpy as np
 SHARED_BYTES = 32 * 2**20       # each way; bigger messages (e.g. top_patches of 4,000 digits) take the pipe
 READY = b"cnn_lib helper ready"         # written at the start of the helper's block once it can take requests
 DATA = 64                               # where the arrays start in a block (after READY)
+
+
+PATIENCE = 5.0                          # seconds a request may wait for room in the pipe
+_WARNED = {}                            # warnings from the helper already shown ("default": once per place)
+
+
+def _stamps():
+    """Size and modification time of every file of the cnn_lib package (the helper must import the same)."""
+    folder = Path(__file__).resolve().parent
+    return {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(folder.glob("*.py"))}
+
+
+_STAMPS = _stamps()                     # as they were when this process imported cnn_lib
+
+
+@contextlib.contextmanager
+def _interrupts_deferred():
+    """Ctrl-C (SIGINT) during the block takes effect at its end, so that a message is read or written whole.
+
+    Only the main thread receives signals; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and callable(previous):
+            previous(signal.SIGINT, caught[0])          # usually raises KeyboardInterrupt
+        elif caught and previous == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGINT)
 
 
 def bare(layer):
@@ -114,13 +152,14 @@ class Helper:
     def __init__(self):
         self.owner = os.getpid()                # a forked copy of this process must not write to the helper
         (self.down, down), (self.up, up) = _shared_block(), _shared_block()
-        package_parent = str(Path(__file__).resolve().parent.parent)    # so that the helper imports this cnn_lib
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])))
+        # The helper imports this very cnn_lib (its folder first on sys.path, before the working directory,
+        # which may hold another copy) and refuses to start if its files changed since they were imported here.
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        start = f"import sys; sys.path[0] = {package_parent!r}; from cnn_lib._helper import serve; serve()"
         fds = () if os.name == "nt" else (down, up)
         try:
-            self.process = subprocess.Popen([sys.executable, "-c", "from cnn_lib._helper import serve; serve()",
-                                             str(down), str(up)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            env=env, pass_fds=fds)
+            self.process = subprocess.Popen([sys.executable, "-c", start, str(down), str(up), json.dumps(_STAMPS)],
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=fds)
         finally:
             for fd in fds:
                 os.close(fd)                    # the helper has its own copy; the blocks stay mapped here
@@ -131,7 +170,8 @@ class Helper:
         atexit.register(self.stop)
 
     def _watch(self):
-        """Stop a helper that does not answer within ``patience`` (a thread: :meth:`result` reads without a limit)."""
+        """Stop a helper that does not answer (or read) within ``patience``: :meth:`result` and :meth:`submit`
+        wait without a time limit of their own (a thread)."""
         while self.process.poll() is None:
             time.sleep(0.5)
             since = self.waiting_since
@@ -144,11 +184,14 @@ class Helper:
 
     def stop(self):
         """End the helper (it exits when its stdin closes; killed if it has not within a second)."""
+        if os.getpid() != self.owner:           # a forked copy of this process: the helper is not its own
+            return
         try:
             self.process.stdin.close()
             self.process.wait(timeout=1)
         except (OSError, ValueError, subprocess.TimeoutExpired):
             self.process.kill()
+        self.process.stdout.close()
 
     def submit(self, model, job, args):
         """Send ``job`` with ``args`` for ``model``; returns a ticket, or None when the helper cannot take it.
@@ -157,6 +200,9 @@ class Helper:
         model or a layer's training mode changed; otherwise :meth:`still_holds` checks it afterwards,
         while the helper computes.
         """
+        errstate = np.geterr()
+        if "call" in errstate.values() or "log" in errstate.values():   # np.seterrcall's function stays here
+            return None
         if self.pending is not None:            # the reply to an interrupted step: wait for it, drop it
             self.result(self.pending, patience=30)
         key = (id(model), tuple((id(layer), layer.training) for layer in layers(model)))
@@ -172,14 +218,16 @@ class Helper:
             self.key = key
         self.ticket += 1
         weights = [layer.params[name] for _, layer, name in model.named_slots()]
+        self.waiting_since, self.patience = time.monotonic(), PATIENCE    # a full pipe: the watch steps in
         try:
-            send(self.process.stdin, self.down, (self.ticket, model_bytes, weights, job, args, np.geterr()))
-        except BaseException as error:          # the helper ended, or the write was interrupted: never again
+            with _interrupts_deferred():        # Ctrl-C after the whole request is written, never half-way
+                send(self.process.stdin, self.down, (self.ticket, model_bytes, weights, job, args, errstate))
+                self.pending = self.ticket
+        except Exception:                       # the helper ended: never again
             self.give_up()
-            if not isinstance(error, Exception):
-                raise
             return None
-        self.pending = self.ticket
+        finally:
+            self.waiting_since = None
         return self.ticket
 
     def still_holds(self, model):
@@ -198,23 +246,31 @@ class Helper:
         or gave no answer within ``patience`` seconds (then it is stopped: nothing waits forever)."""
         while True:
             self.waiting_since, self.patience = time.monotonic(), patience
-            try:
-                reply = receive(self.process.stdout, self.up, copied=True)   # this thread reads: no hand-over
-            except Exception:                   # EOF (it ended or was stopped), or a message cut by an interrupt
-                reply = None
-            finally:
-                self.waiting_since = None
+            with _interrupts_deferred():        # Ctrl-C once the reply is read whole (or the wait ended)
+                try:
+                    reply = receive(self.process.stdout, self.up, copied=True)   # this thread reads: no hand-over
+                except Exception:               # EOF: it ended or was stopped
+                    reply = None
+                except BaseException:           # stopped half-way through a message: the pipe's state is unknown
+                    self.give_up()
+                    raise
+                finally:
+                    self.waiting_since = None
+                if reply is not None and reply[0] == self.pending:
+                    self.pending = None
             if reply is None:
                 self.give_up()
                 return "here", None
-            if reply[0] != ticket:
+            ticket_read, status, result, warned = reply
+            if ticket_read != ticket:
                 continue                        # the reply to an earlier, interrupted request: dropped
-            self.pending = None
-            if reply[1] == "refused":
+            if status == "refused":
                 self.refused.add(self.sent)
                 self.sent = self.key = None
                 return "here", None
-            return reply[1:]
+            for message, category, filename, lineno in warned:   # as if they were raised here (filters apply)
+                warnings.warn_explicit(message, category, filename, lineno, registry=_WARNED)
+            return status, result
 
     def give_up(self):
         """Stop the helper for good: from now on the second half runs on a thread."""
@@ -228,9 +284,11 @@ class Helper:
 # ---------------------------------------------------------------- the helper's side
 def serve():
     """The helper process: answer requests from stdin until it closes (``python -c ...; serve()``)."""
-    import signal
     from .parallel import _JOBS                 # the jobs it may be asked to do
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is for the main process, which then stops us
+    _end_with_parent()
+    if json.loads(sys.argv[3]) != _STAMPS:      # cnn_lib's files changed since the main process imported them
+        return
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr                     # a stray print must not land among the replies
     handles = [int(h) if os.name != "nt" else h for h in sys.argv[1:3]]
@@ -247,18 +305,41 @@ def serve():
             if model is None:
                 raise ValueError("no model")
         except Exception:                       # e.g. a class the helper cannot import
-            model, reply = None, (ticket, "refused", None)
+            model, reply = None, (ticket, "refused", None, [])
         else:
-            try:
-                for (_, layer, name), weight in zip(model.named_slots(), weights):
-                    layer.params[name] = weight
-                with np.errstate(**errstate):
-                    reply = (ticket, "ok", _JOBS[job](model, *args))
-            except Exception as error:          # raised in the main process, as a thread's error would be
-                reply = (ticket, "error", error)
+            with warnings.catch_warnings(record=True) as warned:     # sent back: the main process's filters decide
+                warnings.simplefilter("always")
+                try:
+                    for (_, layer, name), weight in zip(model.named_slots(), weights):
+                        layer.params[name] = weight
+                    with np.errstate(**errstate):
+                        reply = [ticket, "ok", _JOBS[job](model, *args)]
+                except Exception as error:      # raised in the main process, as a thread's error would be
+                    reply = [ticket, "error", error]
+            reply = (*reply, [(str(w.message), w.category, w.filename, w.lineno) for w in warned])
         try:
             send(replies, up, reply)
         except (pickle.PicklingError, TypeError, AttributeError):   # an error that does not pickle
-            send(replies, up, (ticket, "error", RuntimeError(f"{type(reply[2]).__name__}: {reply[2]}")))
+            send(replies, up, (ticket, "error", RuntimeError(f"{type(reply[2]).__name__}: {reply[2]}"), []))
         except OSError:
             return
+
+
+def _end_with_parent():
+    """Exit when the main process ends, even if a forked copy of it still holds our stdin: on Linux the
+    kernel's parent-death signal (also for a stopped helper), elsewhere a thread that notices the new parent."""
+    parent = os.getppid()
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)     # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    if os.getppid() != parent:
+        os._exit(0)
+    threading.Thread(target=watch, daemon=True).start()

@@ -25,6 +25,7 @@ import contextvars
 import copy
 import ctypes
 import os
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -90,6 +91,8 @@ _pool = None                                    # one worker thread, started on 
 _helper = None                                  # the helper process (_helper.Helper), started on first use; False: none
 _use_helper = True                              # False: the second half always on a thread (tests compare the two)
 _helper_lock = threading.Lock()                 # one request at a time (two threads training at once: one waits)
+_code_at_import = None                          # _code() once cnn_lib was imported (set by cnn_lib/__init__.py)
+_CODE_MODULES = ("functional", "functional_blocks", "layers", "blocks", "losses")    # the maths a half runs
 PATIENCE = 5.0      # seconds (+ 10x the first half's time) the helper may take before it is stopped
 
 
@@ -225,20 +228,45 @@ def _on_two_cores(model, job, first, second):
         _helper_lock.release()
 
 
+def _forget_after_fork():
+    """In a forked copy of this process: the parent's worker thread and helper process are not its own."""
+    global _pool, _helper, _helper_lock
+    _pool, _helper, _helper_lock = None, None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def _code():
+    """A fingerprint of the code a half runs: each function and class of :data:`_CODE_MODULES`, and each
+    method of those classes. The helper imports cnn_lib afresh, so when a learner has replaced one of
+    them here (``cnn_lib.functional.relu = ...``, ``%autoreload``) the second half must not go there."""
+    ids = []
+    for name in _CODE_MODULES:
+        for value in vars(sys.modules[f"cnn_lib.{name}"]).values():
+            if callable(value):
+                ids.append(id(value))
+                if isinstance(value, type):
+                    ids += [id(method) for method in vars(value).values() if callable(method)]
+    return hash(tuple(ids))
+
+
 def _helper_for(model):
     """The helper process, when it is ready and may compute a half of ``model``; else None (use a thread).
 
-    Only models built from cnn_lib's own layer classes go there: a class defined in a notebook does
-    not exist in the helper (and a learner's layer may do what the helper cannot see). The helper is
-    started on first use and takes about 0.3 s to be ready; until then the thread computes.
+    Only models built from cnn_lib's own layer classes go there, while cnn_lib's code is as it was
+    imported: a class defined in a notebook does not exist in the helper, and a function replaced here
+    is not replaced there. The helper is started on first use and takes about 0.3 s to be ready;
+    until then the thread computes.
     """
     global _helper
     if _threads < 2 or not _use_helper or not all(type(layer).__module__.startswith("cnn_lib.")
-                                                  for layer in _helper_module.layers(model)):
+                                                  for layer in _helper_module.layers(model)) or _code() != _code_at_import:
         return None
     if _helper is None:
         try:
             _helper = _helper_module.Helper()
         except Exception:                       # no new process (or shared memory) allowed here: threads only
             _helper = False
-    return _helper if _helper and _helper.owner == os.getpid() and _helper.usable() else None   # (not in a fork)
+    return _helper if _helper and _helper.usable() else None

@@ -32,10 +32,13 @@ CORE_BUDGET = (1000
                         # no gradient for the images), each trick with a comment saying why
                + 100    # issue 18, second core: parallel.py (a batch as two halves on two threads, the
                         # allocator kept from returning each step's arrays), train_step and predict using it
-               + 250)   # issue 18, round 3: _helper.py (the second half in a helper process, no shared GIL:
+               + 250    # issue 18, round 3: _helper.py (the second half in a helper process, no shared GIL:
                         # shared memory, and every way it can fail falling back to a thread with the same
                         # numbers), jobs the helper can run, ReLU's mask applied after pooling, a CPU quota
                         # (a hub's cpu_limit) counted as fewer cores
+               + 80)    # issue 18, an adversarial review of the helper: a fork, Ctrl-C between two lines, the
+                        # learner's np.seterrcall and warning filters, another cnn_lib in the working folder,
+                        # code replaced after import, a parent that dies while a fork holds the pipe
 VIEWS_BUDGET = (2000    # issue 13 left notebooks 00-05's explorers and figures at 1,648 of these 2,000
                 + 200   # issue 15: viz/derivations.py draws what notebooks 02-04 derive (chain rule, gradient
                         # paths at stride 1 and s, multi-channel convolution in 3-D, pooling)

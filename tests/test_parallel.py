@@ -335,7 +335,7 @@ def test_a_model_the_helper_cannot_load_is_computed_here(with_helper, monkeypatc
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc (Linux)")
-@pytest.mark.parametrize("ending", ["exit", "kill"])
+@pytest.mark.parametrize("ending", ["exit", "kill", "kill while a forked child holds its pipe", "kill while it is stopped"])
 def test_the_helper_ends_with_the_process_that_started_it(ending):
     script = textwrap.dedent(f"""
         import os, signal, sys, time
@@ -349,15 +349,27 @@ def test_the_helper_ends_with_the_process_that_started_it(ending):
             time.sleep(0.02)
         x, y, _, _ = cnn_lib.load_mnist()
         cnn_lib.train_step(model, cnn_lib.SGD(model, lr=0.1), x[:64], y[:64])
-        print(parallel._helper.process.pid, flush=True)
-        os.kill(os.getpid(), signal.SIGKILL) if {ending!r} == "kill" else os._exit(0)   # no clean-up at all
+        helper = parallel._helper.process.pid
+        print(helper, flush=True)
+        if "forked" in {ending!r}:
+            child = os.fork()
+            if child == 0:                                  # a child with a copy of the helper's pipes, still alive
+                os.closerange(0, 3)
+                time.sleep(30)
+                os._exit(0)
+            print(child, flush=True)
+        if "stopped" in {ending!r}:
+            os.kill(helper, signal.SIGSTOP)
+        os.kill(os.getpid(), signal.SIGKILL) if "kill" in {ending!r} else os._exit(0)   # no clean-up at all
     """)
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                         env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
-    pid = int(run.stdout.split()[0])
+    run = subprocess.run([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         timeout=120, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+    pid, *child = map(int, run.stdout.split())
     deadline = time.monotonic() + 10
     while running(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
+    for other in child:
+        os.kill(other, signal.SIGKILL)
     assert not running(pid)
 
 
@@ -370,18 +382,34 @@ def running(pid):
         return False
 
 
-def test_the_helper_is_not_used_by_a_forked_copy_of_the_process(cores):
-    if cores != "helper process" or not hasattr(os, "fork"):
-        pytest.skip("about the helper process, on a system with fork")
-    helper_ready()
+def test_a_forked_copy_of_the_process_trains_without_the_parents_helper(cores):
+    if not hasattr(os, "fork"):
+        pytest.skip("needs fork")
+    x, y = digits(64)
+    expected_loss, expected = reference_step(x, y)
+    if cores == "helper process":
+        helper_ready()
+    other = lenet(3)
+    cnn_lib.train_step(other, SGD(other, lr=0.1), x, y)     # the worker thread or the helper in use
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:                                            # the child: it must not talk to the parent's helper
-        os.write(write, b"1" if parallel._helper_for(lenet(0)) is None else b"0")
-        os._exit(0)
-    os.waitpid(pid, 0)
+    if pid == 0:                                            # the child: a step of its own, then its answer
+        try:
+            model = lenet(0)
+            loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+            same = loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
+            os.write(write, b"1" if same else b"0")
+        finally:
+            os._exit(0)
+    deadline = time.monotonic() + 60
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail("the forked child's training step hung")
+        time.sleep(0.05)
     assert os.read(read, 1) == b"1"
-    assert parallel._helper_for(lenet(0)) is not None
+    if cores == "helper process":
+        assert parallel._helper_for(lenet(0)) is not None    # the parent's helper is unharmed
 
 
 def test_top_patches_is_the_same_on_one_or_two_cores(cores):
@@ -422,3 +450,109 @@ def test_a_system_that_allows_no_helper_process_trains_on_threads(with_helper, m
     monkeypatch.setattr(parallel, "_helper", None)
     assert with_helper()
     assert parallel._helper is False                        # tried once, not at every step
+
+
+def test_a_ctrl_c_just_after_the_reply_was_read_costs_nothing_later(with_helper, monkeypatch):
+    helper = helper_ready()
+    receive = parallel._helper_module.receive
+
+    def receive_then_ctrl_c(*args, **kwargs):
+        message = receive(*args, **kwargs)
+        if isinstance(message, tuple) and message[1] == "ok":
+            signal.raise_signal(signal.SIGINT)              # Ctrl-C once the reply has left the pipe
+        return message
+
+    monkeypatch.setattr(parallel._helper_module, "receive", receive_then_ctrl_c)
+    x, y = digits(64)
+    model = lenet(0)
+    with pytest.raises(KeyboardInterrupt):
+        cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+    monkeypatch.setattr(parallel._helper_module, "receive", receive)
+    assert helper.pending is None                           # that reply was taken: nothing to wait for
+    start = time.monotonic()
+    assert with_helper()
+    assert time.monotonic() - start < 2 and parallel._helper is helper
+
+
+def overflowing_digits():
+    x, _ = digits(64)
+    x = x.copy()
+    x[40] = 1e30                                            # in the second half: overflows in its products
+    return x
+
+
+def loud_lenet():
+    model = lenet(0)
+    model.layers[0].params["weight"] *= 1e10                # 1e30 x 1e10 > float32's largest, 3.4e38
+    return model
+
+
+def test_np_errstate_call_reaches_the_learners_function(cores):
+    calls, before = [], helper_requests()
+    previous = np.seterrcall(lambda kind, flag: calls.append(kind))
+    try:
+        with np.errstate(over="call", invalid="call"):
+            logits = cnn_lib.predict(loud_lenet(), overflowing_digits(), batch_size=16)
+    finally:
+        np.seterrcall(previous)
+    assert calls and not np.isfinite(logits[40]).all() and np.isfinite(logits[:32]).all()
+    assert helper_requests() == before                      # computed here: the helper has no such function
+
+
+def test_the_learners_warning_filters_apply_to_the_second_half(cores):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(RuntimeWarning, match="overflow"):
+            cnn_lib.predict(loud_lenet(), overflowing_digits(), batch_size=16)
+    before = helper_requests()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        cnn_lib.predict(loud_lenet(), overflowing_digits(), batch_size=16)
+    assert any("overflow" in str(w.message) for w in seen)
+    assert helper_requests() == before + (cores == "helper process")   # the second half went there
+
+
+def test_the_helper_imports_this_cnn_lib_not_one_in_the_working_directory(with_helper, tmp_path, monkeypatch):
+    (tmp_path / "cnn_lib").mkdir()
+    (tmp_path / "cnn_lib" / "__init__.py").write_text("raise ImportError('the wrong cnn_lib')\n")
+    monkeypatch.chdir(tmp_path)                             # a learner's folder with another copy
+    if parallel._helper:
+        parallel._helper.give_up()
+    monkeypatch.setattr(parallel, "_helper", None)
+    helper = helper_ready()                                 # it started: it imported the right one
+    before = helper.ticket
+    assert with_helper() and helper.ticket > before
+
+
+def test_the_helper_refuses_to_start_when_cnn_libs_files_changed(with_helper, monkeypatch):
+    if parallel._helper:
+        parallel._helper.give_up()
+    monkeypatch.setattr(parallel, "_helper", None)
+    monkeypatch.setattr(parallel._helper_module, "_STAMPS", {"layers.py": [0, 0]})   # as if edited since
+    model = lenet(0)
+    parallel._helper_for(model)                             # starts it
+    assert parallel._helper.process.wait(timeout=30) is not None   # it exits at once, never ready
+    assert parallel._helper_for(model) is None and with_helper()
+
+
+@pytest.mark.parametrize("patch", ["functional.relu", "ReLU.forward"])
+def test_code_replaced_by_the_learner_is_not_sent_to_the_helper(cores, monkeypatch, patch):
+    leaky = lambda x: np.where(x > 0, x, 0.1 * x)          # noqa: E731
+    if patch == "functional.relu":
+        monkeypatch.setattr(cnn_lib.functional, "relu", leaky)
+    else:
+        monkeypatch.setattr(ReLU, "forward", lambda self, x: self._remember(leaky(x), x=x, out=leaky(x)))
+    if cores == "helper process":
+        assert parallel._helper_for(lenet(0)) is None       # the helper would run the code as imported
+    x, y = digits(64)
+    model = lenet(0)
+    loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
+    previous = parallel.set_threads(1)
+    reference = lenet(0)
+    expected, _ = cnn_lib.train_step(reference, SGD(reference, lr=0.1), x, y)
+    parallel.set_threads(previous)
+    assert loss == expected
+    monkeypatch.undo()
+    unpatched = lenet(0)
+    assert cnn_lib.train_step(unpatched, SGD(unpatched, lr=0.1), x, y)[0] != loss     # the patch mattered
