@@ -12,7 +12,7 @@ replies come up its stdout, one pickle each. The numbers themselves (weights, im
 travel through two blocks of shared memory, one each way, so that a step does not copy them
 through a pipe twice (0.3 ms a step). The helper ends when this process closes the pipe, or dies.
 
-A request is ``(ticket, model, weights, job, args, errstate)``: ``model`` the pickled :func:`bare`
+A request is ``(ticket, model, weights, job, args, errstate)``: ``model`` the pickled :func:`twin` without weights
 model (None when the helper holds it already), ``weights`` its arrays in ``named_slots()`` order,
 ``job`` a name in ``parallel._JOBS``; a reply is ``(ticket, status, result)``.
 """
@@ -33,6 +33,8 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+
+from .layers import _all_layers
 
 SHARED_BYTES = 32 * 2**20       # each way; bigger messages (e.g. top_patches of 4,000 digits) take the pipe
 READY = b"cnn_lib helper ready"         # written at the start of the helper's block once it can take requests
@@ -73,24 +75,20 @@ def _interrupts_deferred():
             signal.raise_signal(signal.SIGINT)
 
 
-def bare(layer):
-    """A copy of ``layer`` (and of its children) without weights, cache or grads: what the helper keeps.
+def twin(layer, weights=True):
+    """A copy of ``layer`` (and of its children) with its own ``cache`` and ``grads``.
 
-    ``params`` keeps its keys (their order is ``named_slots()``'s) with None for the arrays, which the
-    helper receives with every request.
+    ``weights=True``: it shares the layer's weight arrays (``parallel``'s twins, one per half);
+    ``weights=False``: it has none, ``params`` keeps its keys (``named_slots()``'s order) with None,
+    what the helper keeps between requests (each request brings the weights).
     """
-    copied = copy.copy(layer)
-    copied.params, copied.cache, copied.grads = dict.fromkeys(layer.params), {}, {}
+    copied = copy.copy(layer)                   # shallow: the same params dict, so the same weight arrays
+    copied.cache, copied.grads = {}, {}
+    if not weights:
+        copied.params = dict.fromkeys(layer.params)
     if hasattr(layer, "layers"):
-        copied.layers = [bare(child) for child in layer.layers]
+        copied.layers = [twin(child, weights) for child in layer.layers]
     return copied
-
-
-def layers(layer):
-    """``layer`` and every layer inside it."""
-    yield layer
-    for child in getattr(layer, "layers", ()):
-        yield from layers(child)
 
 
 # ---------------------------------------------------------------- shared memory and pipes
@@ -196,7 +194,7 @@ class Helper:
     def submit(self, model, job, args):
         """Send ``job`` with ``args`` for ``model``; returns a ticket, or None when the helper cannot take it.
 
-        Speed: the pickled bare model (0.1 ms) is compared with the one the helper holds only when the
+        Speed: the pickled model without weights (0.1 ms) is compared with the one the helper holds only when the
         model or a layer's training mode changed; otherwise :meth:`still_holds` checks it afterwards,
         while the helper computes.
         """
@@ -205,11 +203,11 @@ class Helper:
             return None
         if self.pending is not None:            # the reply to an interrupted step: wait for it, drop it
             self.result(self.pending, patience=30)
-        key = (id(model), tuple((id(layer), layer.training) for layer in layers(model)))
+        key = (id(model), tuple((id(layer), layer.training) for layer in _all_layers(model)))
         model_bytes = None
         if key != self.key or self.sent is None:
             try:
-                model_bytes = pickle.dumps(bare(model), protocol=5)
+                model_bytes = pickle.dumps(twin(model, weights=False), protocol=5)
             except Exception:                   # something in the model does not pickle: a thread computes it
                 return None
             if model_bytes in self.refused:
@@ -233,7 +231,7 @@ class Helper:
     def still_holds(self, model):
         """True when the helper computed with ``model`` as it is now (a learner may change a layer between steps)."""
         try:
-            if pickle.dumps(bare(model), protocol=5) == self.sent:
+            if pickle.dumps(twin(model, weights=False), protocol=5) == self.sent:
                 return True
         except Exception:
             pass

@@ -22,7 +22,6 @@ gradients are always added in the same order, whether one core computes them one
 or two cores at the same time (:func:`set_threads`), in a thread or in the helper process.
 """
 import contextvars
-import copy
 import ctypes
 import os
 import sys
@@ -31,6 +30,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from . import _helper as _helper_module
+from .layers import _all_layers
 from ._checks import check_int
 
 MIN_SPLIT = 32      # smaller batches run whole: halves of fewer than 16 examples gain less than a hand-over costs
@@ -127,13 +127,7 @@ def _halves(model, n):
     return slice(0, half), slice(half, n)
 
 
-def _twin(layer):
-    """A copy of ``layer`` (and of its children) sharing its weights, with its own ``cache`` and ``grads``."""
-    copied = copy.copy(layer)                   # shallow: the same params dict, so the same weight arrays
-    copied.cache, copied.grads = {}, {}
-    if hasattr(layer, "layers"):
-        copied.layers = [_twin(child) for child in layer.layers]
-    return copied
+_twin = _helper_module.twin       # a copy of the model sharing its weights, with its own cache and grads
 
 
 def _run_both(first, second):
@@ -262,7 +256,7 @@ def _helper_for(model):
     """
     global _helper
     if _threads < 2 or not _use_helper or not all(type(layer).__module__.startswith("cnn_lib.")
-                                                  for layer in _helper_module.layers(model)) or _code() != _code_at_import:
+                                                  for layer in _all_layers(model)) or _code() != _code_at_import:
         return None
     if _helper is None:
         try:
