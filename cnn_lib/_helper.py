@@ -180,6 +180,10 @@ class Helper:
         """True when the helper has started (it writes READY at the start of its block) and has not ended."""
         return self.up[:len(READY)] == READY and self.process.poll() is None
 
+    def starting(self):
+        """True while the helper process runs but is not ready yet."""
+        return self.up[:len(READY)] != READY and self.process.poll() is None
+
     def stop(self):
         """End the helper (it exits when its stdin closes; killed if it has not within a second)."""
         if os.getpid() != self.owner:           # a forked copy of this process: the helper is not its own

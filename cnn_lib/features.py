@@ -30,7 +30,7 @@ def shift(x, dy, dx):
     return out
 
 
-def top_patches(model, x, layer, channel, k=9, field=14, jump=2, offset=-2, batch_size=64):
+def top_patches(model, x, layer, channel, k=9, field=14, jump=2, offset=-2, batch_size=32):
     """The ``k`` input patches that most excite ``channel`` of ``model.layers[layer]``'s output.
 
     x (N, C, H, W). A node (i, j) of that layer sees the ``field`` x ``field`` input patch starting

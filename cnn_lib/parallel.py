@@ -12,10 +12,10 @@ process per core or machine ("all-reduce" adds the gradients).
 
 Where the halves run: the first here; the second in a *helper process* (a second Python, started on
 first use; :mod:`cnn_lib._helper` says why not a thread: two threads of one Python wait for each
-other's lock). Until it is ready (about 0.3 s), or when it cannot be used (a model with a learner's
-own layer classes, a system that allows no second process), the second half runs on a thread of this
-process instead: numpy releases the lock inside matrix products and copies, so that is still faster
-than one core. Each half runs on a *twin* of the model, with its own ``cache`` (the weights are shared).
+other's lock). While it starts (about 0.15 s) both halves run here, one after the other. When it
+cannot be used (a model with a learner's own layer classes, a system that allows no second process),
+the second half runs on a thread of this process instead: numpy releases the lock inside matrix
+products and copies, so that is still faster than one core. Each half runs on a *twin* of the model, with its own ``cache`` (the weights are shared).
 
 Why runs repeat exactly, on any machine: a batch is always cut into the same two halves and their
 gradients are always added in the same order, whether one core computes them one after the other
@@ -23,6 +23,7 @@ or two cores at the same time (:func:`set_threads`), in a thread or in the helpe
 """
 import contextvars
 import ctypes
+import operator
 import os
 import sys
 import threading
@@ -196,9 +197,8 @@ def _on_two_cores(model, job, first, second):
     alone). The first half runs here; the second in the helper process when it is ready, else on the
     worker thread (:func:`_run_both`), or after the first when :func:`set_threads` says one core.
     """
-    twins = _twin(model), _twin(model)          # the same weights, their own cache and grads
-
     def on_threads():
+        twins = _twin(model), _twin(model)      # the same weights, their own cache and grads
         return _run_both(lambda: job(twins[0], *first), lambda: job(twins[1], *second))
 
     if not _helper_lock.acquire(blocking=False):    # another thread of this process is using the helper
@@ -206,18 +206,22 @@ def _on_two_cores(model, job, first, second):
     try:
         helper = _helper_for(model)
         ticket = helper.submit(model, job.__name__, second) if helper else None
+        if ticket is None and _helper and _helper.starting():
+            # Speed: while the helper starts (~0.15 s importing numpy and cnn_lib) both halves run here, one
+            # after the other: a thread beside it made three busy threads on two cores (steps of 19-20 ms, not 17-18)
+            return job(_twin(model), *first), job(_twin(model), *second)
         if ticket is None:
             return on_threads()
-        start = time.perf_counter()
-        a = job(twins[0], *first)               # if this raises, the helper's reply is dropped later
+        start = time.perf_counter()             # the helper computes from here on: the twin is made after
+        a = job(_twin(model), *first)           # if this raises, the helper's reply is dropped later
         patience = PATIENCE + 10 * (time.perf_counter() - start)   # then it is stopped: nothing waits forever
         if not helper.still_holds(model):       # a layer changed since the helper got the model
             helper.result(ticket, patience)     # computed with the old model: dropped
-            return a, job(twins[1], *second)
+            return a, job(_twin(model), *second)
         status, b = helper.result(ticket, patience)
         if status == "error":
             raise b                             # the second half's error, as a thread would raise it
-        return a, (b if status == "ok" else job(twins[1], *second))   # else the helper could not compute it
+        return a, (b if status == "ok" else job(_twin(model), *second))   # else the helper could not compute it
     finally:
         _helper_lock.release()
 
@@ -235,15 +239,29 @@ if hasattr(os, "register_at_fork"):
 def _code():
     """A fingerprint of the code a half runs: each function and class of :data:`_CODE_MODULES`, and each
     method of those classes. The helper imports cnn_lib afresh, so when a learner has replaced one of
-    them here (``cnn_lib.functional.relu = ...``, ``%autoreload``) the second half must not go there."""
-    ids = []
-    for name in _CODE_MODULES:
-        for value in vars(sys.modules[f"cnn_lib.{name}"]).values():
-            if callable(value):
-                ids.append(id(value))
-                if isinstance(value, type):
-                    ids += [id(method) for method in vars(value).values() if callable(method)]
-    return hash(tuple(ids))
+    them here (``cnn_lib.functional.relu = ...``, ``%autoreload``) the second half must not go there.
+
+    Checked before every request, so kept cheap (speed: it walked every name of every module in Python,
+    0.1 ms of a step): the names to look up are listed once, at import; each call looks them all up again
+    (a class's methods as the class finds them, its parents' included) and the objects are compared.
+    """
+    global _watched
+    if _watched is None:                        # the first call (at import): which names, and where
+        modules = [sys.modules[f"cnn_lib.{name}"] for name in _CODE_MODULES]
+        _watched = []
+        for module in modules:
+            _watched.append((vars(module), operator.itemgetter(*[k for k, v in vars(module).items() if callable(v)])))
+            for cls in {v for v in vars(module).values() if isinstance(v, type)}:
+                names = {k for c in cls.__mro__[:-1] for k, v in vars(c).items() if callable(v)}
+                if names:
+                    _watched.append((cls, operator.attrgetter(*sorted(names))))
+    try:
+        return tuple(get(space) for space, get in _watched)
+    except (KeyError, AttributeError):          # a function deleted: changed
+        return None
+
+
+_watched = None                                 # [(module dict or class, what to look up in it)], for _code()
 
 
 def _helper_for(model):
@@ -251,8 +269,8 @@ def _helper_for(model):
 
     Only models built from cnn_lib's own layer classes go there, while cnn_lib's code is as it was
     imported: a class defined in a notebook does not exist in the helper, and a function replaced here
-    is not replaced there. The helper is started on first use and takes about 0.3 s to be ready;
-    until then the thread computes.
+    is not replaced there. The helper is started on first use and takes about 0.15 s to be ready;
+    until then both halves run here (:func:`_on_two_cores`).
     """
     global _helper
     if _threads < 2 or not _use_helper or not all(type(layer).__module__.startswith("cnn_lib.")

@@ -82,31 +82,33 @@ def _check_data(func, x, y=None):
     return x, y
 
 
-def predict(model, x, batch_size=64):
+def predict(model, x, batch_size=32):
     """Logits for every example: x (N, ...) -> (N, K), computed in batches to bound memory.
 
     Runs in evaluation mode and leaves every layer's ``cache`` as it was (``layers.inference``).
-    Speed: batches of 64, like training's, keep each convolution's im2col matrix small and reuse
-    the memory training steps freed. Notebook 05's network took 1.2-2x longer per digit in batches
-    of 500 (80 MB of columns in conv 2); in batches of 100, evaluating 500 digits after each epoch
-    took 50-120 ms instead of 30 and slowed the next training step 2x.
+    Speed: batches of 32, the size of a training step's halves (64 / 2), keep each convolution's im2col
+    matrix small and reuse the memory training steps freed. Notebook 05's network took 1.2-2x longer per
+    digit in batches of 500 (80 MB of columns in conv 2); in batches of 100, evaluating 500 digits after
+    each epoch took 50-120 ms instead of 30 and slowed the next training step 2x; in batches of 64 the
+    first evaluation took 55-95 ms (new, larger arrays: fresh memory), in batches of 32 35-50 ms.
+    The numbers do not depend on batch_size: each example's logits are computed on their own.
     The first half of x and the second half run on two cores (:mod:`cnn_lib.parallel`), each in batches
     of ``batch_size``; on one core the same batches, so the same numbers.
     """
     _check_model("predict", model)
     x = _check_data("predict", x)
-    batch_size = check_int("predict", "batch_size", batch_size, 1, "Hint: e.g. 64.")
+    batch_size = check_int("predict", "batch_size", batch_size, 1, "Hint: e.g. 32.")
     with inference(model), _named("predict"):
         return np.concatenate(parallel._map_batches(model, x, batch_size))
 
 
-def evaluate(model, x, y, batch_size=64):
+def evaluate(model, x, y, batch_size=32):
     """Mean loss and accuracy (fraction correct) on ``(x, y)``: returns ``(loss, accuracy)``."""
     _check_model("evaluate", model)
     if y is None:
         fail("evaluate", "y", "the labels (N,) of x", "None", "Hint: evaluate(model, x, y).", TypeError)
     x, y = _check_data("evaluate", x, y)
-    batch_size = check_int("evaluate", "batch_size", batch_size, 1, "Hint: e.g. 64.")
+    batch_size = check_int("evaluate", "batch_size", batch_size, 1, "Hint: e.g. 32.")
     with _named("evaluate"):
         logits = predict(model, x, batch_size)
     if y.max() >= logits.shape[1]:

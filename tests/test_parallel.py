@@ -172,8 +172,8 @@ def test_predict_is_the_same_on_one_or_two_cores(cores):
     one = cnn_lib.predict(model, x)
     parallel.set_threads(previous)
     two = cnn_lib.predict(model, x)
-    # the first half of x and the second half, each in batches of 64 (the same batches on one core or two)
-    by_hand = np.concatenate([model.forward(part[i:i + 64]) for part in (x[:265], x[265:]) for i in range(0, 265, 64)])
+    # the first half of x and the second half, each in batches of 32, the default (the same batches on one core or two)
+    by_hand = np.concatenate([model.forward(part[i:i + 32]) for part in (x[:265], x[265:]) for i in range(0, 265, 32)])
     assert np.array_equal(one, two) and np.array_equal(two, by_hand)
 
 
@@ -271,6 +271,20 @@ def with_helper(threads, monkeypatch):
         loss, _ = cnn_lib.train_step(model, SGD(model, lr=0.1), x, y)
         return loss == expected_loss and all(np.array_equal(expected[k], v) for k, v in weights(model).items())
     return check
+
+
+def test_while_the_helper_starts_both_halves_run_here(with_helper, monkeypatch):
+    if parallel._helper:
+        parallel._helper.give_up()
+    monkeypatch.setattr(parallel, "_helper", None)
+    on_threads = []
+    run_both = parallel._run_both
+    monkeypatch.setattr(parallel, "_run_both", lambda *jobs: on_threads.append(1) or run_both(*jobs))
+    parallel._helper_for(lenet(0))                          # starts it: importing numpy and cnn_lib takes a while
+    assert parallel._helper.starting()
+    assert with_helper() and helper_requests() == 0 and not on_threads      # both halves here, the same numbers
+    helper_ready()
+    assert not parallel._helper.starting() and with_helper() and helper_requests() == 1
 
 
 def test_a_helper_that_has_ended_is_replaced_by_a_thread(with_helper):
@@ -536,13 +550,16 @@ def test_the_helper_refuses_to_start_when_cnn_libs_files_changed(with_helper, mo
     assert parallel._helper_for(model) is None and with_helper()
 
 
-@pytest.mark.parametrize("patch", ["functional.relu", "ReLU.forward"])
+@pytest.mark.parametrize("patch", ["functional.relu", "ReLU.forward", "ReLU._remember (over Layer's)"])
 def test_code_replaced_by_the_learner_is_not_sent_to_the_helper(cores, monkeypatch, patch):
     leaky = lambda x: np.where(x > 0, x, 0.1 * x)          # noqa: E731
     if patch == "functional.relu":
         monkeypatch.setattr(cnn_lib.functional, "relu", leaky)
-    else:
+    elif patch == "ReLU.forward":
         monkeypatch.setattr(ReLU, "forward", lambda self, x: self._remember(leaky(x), x=x, out=leaky(x)))
+    else:                                                   # a method ReLU inherited, now its own
+        monkeypatch.setattr(ReLU, "_remember", lambda self, y, **cache: cnn_lib.layers.Layer._remember(
+            self, leaky(cache["x"]), **cache), raising=False)
     if cores == "helper process":
         assert parallel._helper_for(lenet(0)) is None       # the helper would run the code as imported
     x, y = digits(64)
