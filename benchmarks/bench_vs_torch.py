@@ -226,6 +226,10 @@ def main():
         ratio = ours[best_ours] / theirs[best_theirs]
         print(f"\nratio: cnn_lib ({best_ours}) median / best PyTorch ({best_theirs}) median = "
               f"{ours[best_ours]:.2f} / {theirs[best_theirs]:.2f} = {ratio:.2f}x   (goal <= 1.3, moonshot 1.0)")
+        # Round by round (each round runs both once, close in time): how much of the spread is the machine's
+        paired = sorted(a["seconds"] / b["seconds"] for a, b in zip(results[best_ours], results[best_theirs]))
+        print(f"the same ratio round by round: {', '.join(f'{p:.2f}' for p in paired)} (median "
+              f"{statistics.median(paired):.2f}; {sum(p <= 1.3 for p in paired)} of {len(paired)} rounds <= 1.3)")
         if "cnn_lib:1" in results and "torch:1" in results:     # CPU time: less sensitive to a busy machine
             cpu = {c: statistics.median(r["cpu"] for r in results[c]) for c in ("cnn_lib:1", "torch:1")}
             print(f"CPU-time ratio, one thread each: cnn_lib:1 / torch:1 = {cpu['cnn_lib:1']:.2f} / "
