@@ -42,6 +42,7 @@ DATA = 64                               # where the arrays start in a block (aft
 
 
 PATIENCE = 5.0                          # seconds a request may wait for room in the pipe
+STARTUP = 30.0                          # seconds the helper may take to be ready (a crowded server: imports are slow)
 _WARNED = {}                            # warnings from the helper already shown ("default": once per place)
 
 
@@ -161,6 +162,7 @@ class Helper:
         finally:
             for fd in fds:
                 os.close(fd)                    # the helper has its own copy; the blocks stay mapped here
+        self.started = time.monotonic()
         self.sent, self.key, self.refused = None, None, set()   # the model it holds (pickled), and its key
         self.ticket, self.pending = 0, None                      # the last request; one not yet answered
         self.waiting_since, self.patience = None, 0.0
@@ -181,8 +183,14 @@ class Helper:
         return self.up[:len(READY)] == READY and self.process.poll() is None
 
     def starting(self):
-        """True while the helper process runs but is not ready yet."""
-        return self.up[:len(READY)] != READY and self.process.poll() is None
+        """True while the helper process runs but is not ready yet. One not ready within ``STARTUP``
+        seconds of its start (0.15 s is usual) is stopped: from then on a thread computes."""
+        if self.up[:len(READY)] == READY or self.process.poll() is not None:
+            return False
+        if time.monotonic() - self.started > STARTUP:
+            self.give_up()
+            return False
+        return True
 
     def stop(self):
         """End the helper (it exits when its stdin closes; killed if it has not within a second)."""

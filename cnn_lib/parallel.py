@@ -23,7 +23,6 @@ or two cores at the same time (:func:`set_threads`), in a thread or in the helpe
 """
 import contextvars
 import ctypes
-import operator
 import os
 import sys
 import threading
@@ -206,7 +205,7 @@ def _on_two_cores(model, job, first, second):
     try:
         helper = _helper_for(model)
         ticket = helper.submit(model, job.__name__, second) if helper else None
-        if ticket is None and _helper and _helper.starting():
+        if ticket is None and _use_helper and _helper and _helper.starting():
             # Speed: while the helper starts (~0.15 s importing numpy and cnn_lib) both halves run here, one
             # after the other: a thread beside it made three busy threads on two cores (steps of 19-20 ms, not 17-18)
             return job(_twin(model), *first), job(_twin(model), *second)
@@ -239,29 +238,15 @@ if hasattr(os, "register_at_fork"):
 def _code():
     """A fingerprint of the code a half runs: each function and class of :data:`_CODE_MODULES`, and each
     method of those classes. The helper imports cnn_lib afresh, so when a learner has replaced one of
-    them here (``cnn_lib.functional.relu = ...``, ``%autoreload``) the second half must not go there.
-
-    Checked before every request, so kept cheap (speed: it walked every name of every module in Python,
-    0.1 ms of a step): the names to look up are listed once, at import; each call looks them all up again
-    (a class's methods as the class finds them, its parents' included) and the objects are compared.
-    """
-    global _watched
-    if _watched is None:                        # the first call (at import): which names, and where
-        modules = [sys.modules[f"cnn_lib.{name}"] for name in _CODE_MODULES]
-        _watched = []
-        for module in modules:
-            _watched.append((vars(module), operator.itemgetter(*[k for k, v in vars(module).items() if callable(v)])))
-            for cls in {v for v in vars(module).values() if isinstance(v, type)}:
-                names = {k for c in cls.__mro__[:-1] for k, v in vars(c).items() if callable(v)}
-                if names:
-                    _watched.append((cls, operator.attrgetter(*sorted(names))))
-    try:
-        return tuple(get(space) for space, get in _watched)
-    except (KeyError, AttributeError):          # a function deleted: changed
-        return None
-
-
-_watched = None                                 # [(module dict or class, what to look up in it)], for _code()
+    them here (``cnn_lib.functional.relu = ...``, ``%autoreload``) the second half must not go there."""
+    ids = []
+    for name in _CODE_MODULES:
+        for value in vars(sys.modules[f"cnn_lib.{name}"]).values():
+            if callable(value):
+                ids.append(id(value))
+                if isinstance(value, type):
+                    ids += [id(method) for method in vars(value).values() if callable(method)]
+    return hash(tuple(ids))
 
 
 def _helper_for(model):

@@ -91,7 +91,8 @@ def predict(model, x, batch_size=32):
     digit in batches of 500 (80 MB of columns in conv 2); in batches of 100, evaluating 500 digits after
     each epoch took 50-120 ms instead of 30 and slowed the next training step 2x; in batches of 64 the
     first evaluation took 55-95 ms (new, larger arrays: fresh memory), in batches of 32 35-50 ms.
-    The numbers do not depend on batch_size: each example's logits are computed on their own.
+    Each example's logits are computed on their own, but the products' rounding may differ in the last
+    digits from one batch size to another (32 and 64 agree on the course's machine).
     The first half of x and the second half run on two cores (:mod:`cnn_lib.parallel`), each in batches
     of ``batch_size``; on one core the same batches, so the same numbers.
     """

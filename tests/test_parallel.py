@@ -273,18 +273,39 @@ def with_helper(threads, monkeypatch):
     return check
 
 
-def test_while_the_helper_starts_both_halves_run_here(with_helper, monkeypatch):
+@pytest.fixture
+def starting(with_helper, monkeypatch):
+    """A new helper process, just started (not ready yet); returns the list that grows by one each time
+    the second half runs on a thread (``parallel._run_both``)."""
     if parallel._helper:
         parallel._helper.give_up()
     monkeypatch.setattr(parallel, "_helper", None)
+    parallel._helper_for(lenet(0))                          # starts it: importing numpy and cnn_lib takes a while
     on_threads = []
     run_both = parallel._run_both
     monkeypatch.setattr(parallel, "_run_both", lambda *jobs: on_threads.append(1) or run_both(*jobs))
-    parallel._helper_for(lenet(0))                          # starts it: importing numpy and cnn_lib takes a while
+    yield on_threads
+    if parallel._helper:
+        parallel._helper.give_up()                          # this test's helper ends with it
+
+
+def test_while_the_helper_starts_both_halves_run_here(with_helper, starting):
     assert parallel._helper.starting()
-    assert with_helper() and helper_requests() == 0 and not on_threads      # both halves here, the same numbers
+    assert with_helper() and helper_requests() == 0 and not starting        # both halves here, the same numbers
     helper_ready()
     assert not parallel._helper.starting() and with_helper() and helper_requests() == 1
+
+
+def test_a_helper_that_is_not_ready_in_time_is_stopped_and_a_thread_computes(with_helper, starting):
+    helper = parallel._helper
+    helper.started -= parallel._helper_module.STARTUP + 1   # as if it had been starting for too long
+    assert not helper.starting() and parallel._helper is False and helper.process.poll() is not None
+    assert with_helper() and starting                       # the same numbers, on a thread
+
+
+def test_without_the_helper_the_second_half_is_on_a_thread_even_while_one_starts(with_helper, starting, monkeypatch):
+    monkeypatch.setattr(parallel, "_use_helper", False)
+    assert parallel._helper.starting() and with_helper() and starting
 
 
 def test_a_helper_that_has_ended_is_replaced_by_a_thread(with_helper):
@@ -550,16 +571,36 @@ def test_the_helper_refuses_to_start_when_cnn_libs_files_changed(with_helper, mo
     assert parallel._helper_for(model) is None and with_helper()
 
 
-@pytest.mark.parametrize("patch", ["functional.relu", "ReLU.forward", "ReLU._remember (over Layer's)"])
+class _SameAs:
+    """A stand-in that says it equals what it wraps (as wrapt's proxies do) but computes something else."""
+
+    def __init__(self, wrapped, instead):
+        self.wrapped, self.instead = wrapped, instead
+
+    def __eq__(self, other):
+        return self.wrapped == other
+
+    __hash__ = None
+
+    def __call__(self, *args):
+        return self.instead(*args)
+
+
+@pytest.mark.parametrize("patch", ["functional.relu", "ReLU.forward", "ReLU._remember (over Layer's)",
+                                   "functional.relu, by a proxy equal to it", "losses.float, a new name"])
 def test_code_replaced_by_the_learner_is_not_sent_to_the_helper(cores, monkeypatch, patch):
     leaky = lambda x: np.where(x > 0, x, 0.1 * x)          # noqa: E731
     if patch == "functional.relu":
         monkeypatch.setattr(cnn_lib.functional, "relu", leaky)
     elif patch == "ReLU.forward":
         monkeypatch.setattr(ReLU, "forward", lambda self, x: self._remember(leaky(x), x=x, out=leaky(x)))
-    else:                                                   # a method ReLU inherited, now its own
+    elif patch == "ReLU._remember (over Layer's)":          # a method ReLU inherited, now its own
         monkeypatch.setattr(ReLU, "_remember", lambda self, y, **cache: cnn_lib.layers.Layer._remember(
             self, leaky(cache["x"]), **cache), raising=False)
+    elif patch == "functional.relu, by a proxy equal to it":
+        monkeypatch.setattr(cnn_lib.functional, "relu", _SameAs(cnn_lib.functional.relu, leaky))
+    else:                                                   # a builtin the module calls, shadowed in it
+        monkeypatch.setattr(cnn_lib.losses, "float", lambda v: 2.0 * v, raising=False)
     if cores == "helper process":
         assert parallel._helper_for(lenet(0)) is None       # the helper would run the code as imported
     x, y = digits(64)
