@@ -15,7 +15,8 @@ first use; :mod:`cnn_lib._helper` says why not a thread: two threads of one Pyth
 other's lock). While it starts (about 0.15 s) both halves run here, one after the other. When it
 cannot be used (a model with a learner's own layer classes, a system that allows no second process),
 the second half runs on a thread of this process instead: numpy releases the lock inside matrix
-products and copies, so that is still faster than one core. Each half runs on a *twin* of the model, with its own ``cache`` (the weights are shared).
+products and copies, so that is still faster than one core. Each half runs on a *twin* of the model,
+with its own ``cache`` (the weights are shared).
 
 Why runs repeat exactly, on any machine: a batch is always cut into the same two halves and their
 gradients are always added in the same order, whether one core computes them one after the other
