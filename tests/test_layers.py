@@ -155,6 +155,19 @@ def test_layers_without_parameters_have_empty_dicts(layer):
     assert layer.num_params() == 0
 
 
+def test_relu_keeps_only_its_output_and_its_backward_is_the_same():
+    """ReLU's backward reads its output (y > 0 exactly where x > 0), so the input is not kept."""
+    x = np.array([[-2.0, -0.0, 0.0, 1e-30, 3.0], [-1e-30, 5.0, -7.0, 0.5, 0.0]], dtype=np.float32)
+    dy = np.arange(1.0, 11.0, dtype=np.float32).reshape(2, 5) * np.array([1, -1], dtype=np.float32)[:, None]
+    layer = ReLU()
+    y = layer.forward(x)
+    assert set(layer.cache) == {"out", "y_shape"} and layer.cache["out"] is y     # no reference to x
+    dx = layer.backward(dy)
+    np.testing.assert_array_equal(dx, cnn_lib.functional.relu_backward(dy, x))
+    np.testing.assert_array_equal(dx, [[0, 0, 0, 4, 5], [0, -7, 0, -9, 0]])
+    assert dx.dtype == np.float32
+
+
 def test_initial_weights_are_float32_and_bounded():
     layer = Conv2d(2, 4, 3)
     bound = 1 / np.sqrt(2 * 3 * 3)
