@@ -342,7 +342,7 @@ def _run(model, job, args):
     not alive twice at its start: the helper's resident memory after an epoch of notebook 05's training
     went from 63 to 55 MB (no measurable change in speed). The model itself keeps no cache.
     """
-    from .parallel import _JOBS
+    from .parallel import _JOBS                 # here, not at the top: parallel imports this module
     return _JOBS[job](twin(model), *args)
 
 
